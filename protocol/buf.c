@@ -1,0 +1,111 @@
+/*
+ * buf.c - a growable byte buffer that is also a sink.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp_internal.h"
+
+static smtp_status buf_sink_write(smtp_sink *sink, const char *data, size_t len)
+{
+	return smtp_buf_append((smtp_buf *)sink, data, len);
+}
+
+void smtp_buf_init(smtp_buf *b)
+{
+	b->sink.write = buf_sink_write;
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->failed = 0;
+}
+
+void smtp_buf_free(smtp_buf *b)
+{
+	free(b->data);
+	smtp_buf_init(b);
+}
+
+void smtp_buf_reset(smtp_buf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+}
+
+/* Room for extra more bytes plus a terminating NUL. */
+static smtp_status buf_reserve(smtp_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *grown;
+
+	if (b->failed) {
+		return SMTP_ERR_NOMEM;
+	}
+	if (extra > (size_t)-1 - b->len - 1) {
+		b->failed = 1;
+		return SMTP_ERR_NOMEM;
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap) {
+		return SMTP_OK;
+	}
+	cap = b->cap ? b->cap : 64;
+	while (cap < need) {
+		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+	}
+	grown = realloc(b->data, cap);
+	if (!grown) {
+		b->failed = 1;
+		return SMTP_ERR_NOMEM;
+	}
+	b->data = grown;
+	b->cap = cap;
+	return SMTP_OK;
+}
+
+smtp_status smtp_buf_append(smtp_buf *b, const char *data, size_t len)
+{
+	if (buf_reserve(b, len) != SMTP_OK) {
+		return SMTP_ERR_NOMEM;
+	}
+	if (len) {
+		memcpy(b->data + b->len, data, len);
+	}
+	b->len += len;
+	b->data[b->len] = '\0';
+	return SMTP_OK;
+}
+
+char *smtp_buf_extend(smtp_buf *b, size_t n)
+{
+	char *at;
+	if (buf_reserve(b, n) != SMTP_OK) {
+		return NULL;
+	}
+	at = b->data + b->len;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return at;
+}
+
+smtp_status smtp_buf_append_str(smtp_buf *b, const char *s)
+{
+	return smtp_buf_append(b, s, strlen(s));
+}
+
+smtp_status smtp_buf_terminate(smtp_buf *b)
+{
+	return smtp_buf_append(b, "", 0);
+}
+
+void smtp_buf_wipe(smtp_buf *b)
+{
+	if (b->data) {
+		volatile char *p = b->data;
+		size_t i;
+		for (i = 0; i < b->cap; i++) {
+			p[i] = 0;
+		}
+	}
+	smtp_buf_free(b);
+}
