@@ -1,0 +1,20 @@
+dnl config.m4 for the smtp extension
+
+PHP_ARG_ENABLE([smtp],
+  [whether to enable the smtp extension],
+  [AS_HELP_STRING([--enable-smtp], [Enable the SMTP client extension (class Smtp, smtp_mail())])])
+
+if test "$PHP_SMTP" != "no"; then
+  dnl The core in protocol/ is portable C99 with its own MD5; TLS comes from ext/openssl through PHP
+  dnl streams at run time, so no library is linked here.
+  SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c"
+  SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
+    protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c"
+
+  PHP_NEW_EXTENSION([smtp], [$SMTP_BINDING_SOURCES $SMTP_CORE_SOURCES], [$ext_shared],,
+    [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/protocol])
+  PHP_ADD_BUILD_DIR([$ext_builddir/protocol])
+  PHP_ADD_EXTENSION_DEP([smtp], [spl])
+  PHP_ADD_EXTENSION_DEP([smtp], [date])
+  PHP_ADD_EXTENSION_DEP([smtp], [random])
+fi

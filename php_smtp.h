@@ -1,0 +1,229 @@
+/*
+ * php_smtp.h - the PHP binding of the smtp extension: module entry, globals, and what the binding's
+ * files share. The SMTP protocol itself lives in protocol/ (no PHP header there).
+ */
+#ifndef PHP_SMTP_H
+#define PHP_SMTP_H
+
+#include "php.h"
+#include "smtp_core.h"
+#include "smtp_mime.h"
+
+extern zend_module_entry smtp_module_entry;
+#define phpext_smtp_ptr &smtp_module_entry
+
+#define PHP_SMTP_VERSION "0.1.0"
+
+#if defined(ZTS) && defined(COMPILE_DL_SMTP)
+ZEND_TSRMLS_CACHE_EXTERN()
+#endif
+
+/* ---- INI (smtp_mail() and the mail() override) -------------------------------------------------- */
+
+ZEND_BEGIN_MODULE_GLOBALS(smtp)
+	char *host;
+	zend_long port;
+	char *tls;               /* "", "none", "starttls", "implicit", "opportunistic" or 0-3 */
+	char *username;
+	char *password;
+	char *helo;
+	double timeout;
+	char *from;
+	bool override_mail;
+	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+ZEND_END_MODULE_GLOBALS(smtp)
+
+ZEND_EXTERN_MODULE_GLOBALS(smtp)
+#define SMTP_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(smtp, v)
+
+/* ---- class entries ------------------------------------------------------------------------------ */
+
+extern zend_class_entry *smtp_ce_Smtp;
+extern zend_class_entry *smtp_ce_Message;
+extern zend_class_entry *smtp_ce_Result;
+extern zend_class_entry *smtp_ce_Exception;
+extern zend_class_entry *smtp_ce_ConnectionException;
+extern zend_class_entry *smtp_ce_TlsException;
+extern zend_class_entry *smtp_ce_AuthenticationException;
+extern zend_class_entry *smtp_ce_ResponseException;
+extern zend_class_entry *smtp_ce_RecipientException;
+
+/* ---- Smtp\Message ------------------------------------------------------------------------------- */
+
+typedef struct smtp_php_mailbox {
+	zend_string *address;
+	zend_string *name;       /* NULL when none */
+} smtp_php_mailbox;
+
+typedef struct smtp_php_mailbox_list {
+	smtp_php_mailbox *items;
+	uint32_t count, cap;
+} smtp_php_mailbox_list;
+
+typedef struct smtp_php_header {
+	zend_string *name;
+	zend_string *value;
+} smtp_php_header;
+
+typedef struct smtp_php_part {
+	smtp_part_disposition disposition;
+	zend_string *path;       /* read when the message is written; NULL for in-memory data */
+	zend_string *data;       /* in-memory content; NULL for a file */
+	zend_string *filename;
+	zend_string *type;       /* NULL: guessed from the file name */
+	zend_string *cid;        /* inline parts */
+} smtp_php_part;
+
+typedef struct smtp_message_obj {
+	zend_string *from_address, *from_name;
+	zend_string *sender_address, *sender_name;
+	smtp_php_mailbox_list to, cc, bcc, reply_to;
+	zend_string *subject;
+	zend_string *text;
+	zend_string *html;
+	zend_string *charset;    /* NULL: UTF-8 */
+	zend_string *message_id; /* set through header("Message-ID", ...) */
+	zend_string *date;       /* set through header("Date", ...) */
+	smtp_php_header *headers;
+	uint32_t header_count, header_cap;
+	smtp_php_part *parts;
+	uint32_t part_count, part_cap;
+	zend_object std;
+} smtp_message_obj;
+
+static inline smtp_message_obj *smtp_message_from_obj(zend_object *obj)
+{
+	return (smtp_message_obj *)((char *)obj - XtOffsetOf(smtp_message_obj, std));
+}
+
+/*
+ * A Message turned into the core's smtp_message, with everything it borrows or owns: mailbox arrays,
+ * the generated Date and Message-ID, and the open attachment streams. Built right before writing.
+ */
+typedef struct smtp_message_build {
+	smtp_message msg;
+	smtp_mailbox *mailboxes;     /* to, cc, reply_to in one allocation */
+	smtp_header_field *headers;
+	smtp_part *parts;
+	struct smtp_file_source *sources;
+	uint32_t source_count;
+	zend_string *date;
+	zend_string *message_id;
+	char error[256];
+} smtp_message_build;
+
+void smtp_message_register_handlers(void);
+zend_object *smtp_message_create(zend_class_entry *ce);
+/* Fill b from m. Opens attachment files (a failure throws Smtp\Exception and returns FAILURE).
+ * default_domain is used for the Message-ID when the From address has no usable domain. */
+zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, const char *default_domain);
+void smtp_message_build_free(smtp_message_build *b);
+/* Rewind the attachment sources so the message can be written again (after a failed attempt). */
+void smtp_message_build_rewind(smtp_message_build *b);
+/* Random bytes for MIME boundaries (smtp_random_fn). */
+void smtp_php_random(void *ctx, unsigned char *buf, size_t len);
+/* Whether the message's envelope addresses need SMTPUTF8. */
+bool smtp_message_needs_smtputf8(const smtp_message_obj *m);
+
+/* Add an address to a list, after checking it; arg_num/arg_name for the ValueError. */
+zend_result smtp_message_add_address(smtp_message_obj *m, smtp_php_mailbox_list *list, zend_string *address,
+	zend_string *name, uint32_t arg_num);
+zend_result smtp_message_set_text_field(smtp_message_obj *m, zend_string **field, zend_string *value,
+	uint32_t arg_num, bool single_line);
+zend_result smtp_message_add_header(smtp_message_obj *m, zend_string *name, zend_string *value, uint32_t name_arg,
+	uint32_t value_arg);
+
+/* ---- Smtp --------------------------------------------------------------------------------------- */
+
+typedef struct smtp_client_obj {
+	/* configuration */
+	zend_string *host;
+	zend_long port;
+	int tls_mode;                 /* smtp_tls_mode */
+	double timeout;               /* connect, seconds */
+	double command_timeout;
+	double data_timeout;
+	zend_string *helo;            /* NULL: the machine's name */
+	zval context;                 /* array of stream context options, or UNDEF */
+	zend_string *username;
+	zend_string *password;
+	int auth_mech;                /* smtp_auth_mech */
+	bool allow_plaintext_auth;
+	bool pipelining;
+	bool chunking;
+	bool partial;
+	zval logger;                  /* callable or UNDEF */
+	zval persistent;              /* false, true or a string id; not used yet */
+
+	/* connection */
+	php_stream *stream;
+	zend_resource *stream_res;    /* our reference: the stream is gone when this is closed under us */
+	smtp_session *session;        /* kept after a close so getLastReply() still answers */
+	smtp_transport transport;
+	bool open;                    /* greeting and EHLO done on the current stream */
+	bool authenticated;
+	bool busy;                    /* inside an operation (the logger must not re-enter) */
+	bool in_dtor;
+	zend_object *logger_exception;
+	char tls_error[256];
+
+	zend_object std;
+} smtp_client_obj;
+
+static inline smtp_client_obj *smtp_client_from_obj(zend_object *obj)
+{
+	return (smtp_client_obj *)((char *)obj - XtOffsetOf(smtp_client_obj, std));
+}
+
+void smtp_client_register_handlers(void);
+zend_object *smtp_client_create(zend_class_entry *ce);
+/* send() of a raw message with a ready envelope (smtp_mail()); throws like send() */
+void smtp_client_send_raw(smtp_client_obj *c, zend_string *raw, zend_string *from, zend_string **rcpt,
+	uint32_t count, zval *result);
+/* QUIT and close, quietly */
+void smtp_client_quit(smtp_client_obj *c);
+
+/* ---- transport (PHP streams) -------------------------------------------------------------------- */
+
+/* Open the TCP connection (and the TLS of implicit TLS). On failure throws and returns FAILURE. */
+zend_result smtp_transport_connect(smtp_client_obj *c);
+/* Close the stream (no QUIT). */
+void smtp_transport_close(smtp_client_obj *c);
+/* The stream, or NULL when it was closed (by us, or under us). */
+php_stream *smtp_transport_stream(smtp_client_obj *c);
+void smtp_transport_init(smtp_client_obj *c);
+/* Whether PHP can do TLS (the "ssl" stream transport is registered: ext/openssl is loaded). */
+bool smtp_tls_available(void);
+/* The machine's fully qualified name, or "localhost" (cached per request). */
+zend_string *smtp_default_helo(void);
+
+/* ---- exceptions --------------------------------------------------------------------------------- */
+
+/* Throw the exception for a core status after a session operation. */
+void smtp_throw_status(smtp_status st, smtp_session *session, const smtp_send_result *result,
+	const smtp_envelope *env);
+/* Throw ce with a message; reply/enhanced may be NULL. */
+zend_object *smtp_throw(zend_class_entry *ce, int code, const char *reply, const char *enhanced, bool transient,
+	const char *format, ...) ZEND_ATTRIBUTE_FORMAT(printf, 6, 7);
+
+/* ---- helpers shared by the binding files ------------------------------------------------------- */
+
+/* A TLS mode name ("none", "starttls", "implicit", "opportunistic") or digit, or -1. */
+int smtp_parse_tls_mode(const char *s);
+/* An AUTH mechanism name (any case), or -1. */
+int smtp_parse_auth_mech(const char *s, size_t len);
+/* Make PHP's mail() use smtp_mail() (smtp.override_mail=1). */
+void smtp_mail_override_install(void);
+
+/* Check an address the way every entry point does; throws ValueError naming the argument. */
+bool smtp_check_address(zend_string *address, uint32_t arg_num, const char *what);
+/* Parse a "Name <addr>" / "addr" list as in a To: header; returns the mailboxes as a list. */
+zend_result smtp_parse_address_list(const char *s, size_t len, smtp_php_mailbox_list *out, uint32_t arg_num);
+void smtp_mailbox_list_free(smtp_php_mailbox_list *l);
+zend_result smtp_mailbox_list_push(smtp_php_mailbox_list *l, zend_string *address, zend_string *name);
+
+/* The options the INI gives smtp_mail() (also used by the mail() override). */
+bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
+	zend_string *headers_str, zend_string *params);
+
+#endif /* PHP_SMTP_H */

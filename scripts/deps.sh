@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build, the demo and the tests need (skips what is already there).
+set -euo pipefail
+
+packages=(
+	php8.2-dev php8.2-cli php-pear php-parser libssl-dev          # build the extension, generate arginfo
+	postfix dovecot-core sasl2-bin libsasl2-modules swaks         # the real SMTP server of the tests
+	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
+	clang valgrind                                                # fuzzing, sanitizers, memory checks
+	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
+	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing: ${missing[*]}"
+# Postfix asks how to configure the system's own instance; we never use that one.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

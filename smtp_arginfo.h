@@ -1,0 +1,410 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: f1787d4ff34a9686f3577d7beecabee0cd641aa6 */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, subject, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, message, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, additional_headers, MAY_BE_ARRAY|MAY_BE_STRING, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, additional_params, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Smtp___construct, 0, 0, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"localhost\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, port, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_connect, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_login, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, password, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mechanism, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_send, 0, 1, Smtp\\Result, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, message, Smtp\\Message, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, from, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_MASK(0, to, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_sendMail, 0, 4, Smtp\\Result, 0)
+	ZEND_ARG_TYPE_INFO(0, from, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, to, MAY_BE_ARRAY|MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO(0, subject, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, headers, MAY_BE_ARRAY|MAY_BE_STRING, "[]")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_reset arginfo_class_Smtp_connect
+
+#define arginfo_class_Smtp_noop arginfo_class_Smtp_connect
+
+#define arginfo_class_Smtp_quit arginfo_class_Smtp_connect
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_isConnected, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_getCapabilities, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_getLastReply, 0, 0, IS_STRING, 1)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_from, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, address, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, name, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_Message_sender arginfo_class_Smtp_Message_from
+
+#define arginfo_class_Smtp_Message_to arginfo_class_Smtp_Message_from
+
+#define arginfo_class_Smtp_Message_cc arginfo_class_Smtp_Message_from
+
+#define arginfo_class_Smtp_Message_bcc arginfo_class_Smtp_Message_from
+
+#define arginfo_class_Smtp_Message_replyTo arginfo_class_Smtp_Message_from
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_subject, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, subject, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_text, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_Message_html arginfo_class_Smtp_Message_text
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_charset, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, charset, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_attach, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, path, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, name, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, type, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_attachData, 0, 2, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, type, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_embed, 0, 2, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, path, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, cid, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, type, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_header, 0, 2, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_toString, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Smtp_Result___construct, 0, 0, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_Exception_getReply arginfo_class_Smtp_getLastReply
+
+#define arginfo_class_Smtp_Exception_getEnhancedStatus arginfo_class_Smtp_getLastReply
+
+#define arginfo_class_Smtp_Exception_isTransient arginfo_class_Smtp_isConnected
+
+#define arginfo_class_Smtp_RecipientException_getRejected arginfo_class_Smtp_getCapabilities
+
+
+ZEND_FUNCTION(smtp_mail);
+ZEND_METHOD(Smtp, __construct);
+ZEND_METHOD(Smtp, connect);
+ZEND_METHOD(Smtp, login);
+ZEND_METHOD(Smtp, send);
+ZEND_METHOD(Smtp, sendMail);
+ZEND_METHOD(Smtp, reset);
+ZEND_METHOD(Smtp, noop);
+ZEND_METHOD(Smtp, quit);
+ZEND_METHOD(Smtp, isConnected);
+ZEND_METHOD(Smtp, getCapabilities);
+ZEND_METHOD(Smtp, getLastReply);
+ZEND_METHOD(Smtp_Message, from);
+ZEND_METHOD(Smtp_Message, sender);
+ZEND_METHOD(Smtp_Message, to);
+ZEND_METHOD(Smtp_Message, cc);
+ZEND_METHOD(Smtp_Message, bcc);
+ZEND_METHOD(Smtp_Message, replyTo);
+ZEND_METHOD(Smtp_Message, subject);
+ZEND_METHOD(Smtp_Message, text);
+ZEND_METHOD(Smtp_Message, html);
+ZEND_METHOD(Smtp_Message, charset);
+ZEND_METHOD(Smtp_Message, attach);
+ZEND_METHOD(Smtp_Message, attachData);
+ZEND_METHOD(Smtp_Message, embed);
+ZEND_METHOD(Smtp_Message, header);
+ZEND_METHOD(Smtp_Message, toString);
+ZEND_METHOD(Smtp_Result, __construct);
+ZEND_METHOD(Smtp_Exception, getReply);
+ZEND_METHOD(Smtp_Exception, getEnhancedStatus);
+ZEND_METHOD(Smtp_Exception, isTransient);
+ZEND_METHOD(Smtp_RecipientException, getRejected);
+
+
+static const zend_function_entry ext_functions[] = {
+	ZEND_FE(smtp_mail, arginfo_smtp_mail)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_methods[] = {
+	ZEND_ME(Smtp, __construct, arginfo_class_Smtp___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, connect, arginfo_class_Smtp_connect, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, login, arginfo_class_Smtp_login, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, send, arginfo_class_Smtp_send, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, sendMail, arginfo_class_Smtp_sendMail, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, reset, arginfo_class_Smtp_reset, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, noop, arginfo_class_Smtp_noop, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, quit, arginfo_class_Smtp_quit, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, isConnected, arginfo_class_Smtp_isConnected, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, getCapabilities, arginfo_class_Smtp_getCapabilities, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, getLastReply, arginfo_class_Smtp_getLastReply, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_Message_methods[] = {
+	ZEND_ME(Smtp_Message, from, arginfo_class_Smtp_Message_from, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, sender, arginfo_class_Smtp_Message_sender, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, to, arginfo_class_Smtp_Message_to, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, cc, arginfo_class_Smtp_Message_cc, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, bcc, arginfo_class_Smtp_Message_bcc, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, replyTo, arginfo_class_Smtp_Message_replyTo, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, subject, arginfo_class_Smtp_Message_subject, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, text, arginfo_class_Smtp_Message_text, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, html, arginfo_class_Smtp_Message_html, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, charset, arginfo_class_Smtp_Message_charset, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, attach, arginfo_class_Smtp_Message_attach, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, attachData, arginfo_class_Smtp_Message_attachData, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_Result_methods[] = {
+	ZEND_ME(Smtp_Result, __construct, arginfo_class_Smtp_Result___construct, ZEND_ACC_PRIVATE)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_Exception_methods[] = {
+	ZEND_ME(Smtp_Exception, getReply, arginfo_class_Smtp_Exception_getReply, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Exception, getEnhancedStatus, arginfo_class_Smtp_Exception_getEnhancedStatus, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Exception, isTransient, arginfo_class_Smtp_Exception_isTransient, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_ConnectionException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_TlsException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_AuthenticationException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_ResponseException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_RecipientException_methods[] = {
+	ZEND_ME(Smtp_RecipientException, getRejected, arginfo_class_Smtp_RecipientException_getRejected, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+static zend_class_entry *register_class_Smtp(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_CLASS_ENTRY(ce, "Smtp", class_Smtp_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval const_TLS_NONE_value;
+	ZVAL_LONG(&const_TLS_NONE_value, 0);
+	zend_string *const_TLS_NONE_name = zend_string_init_interned("TLS_NONE", sizeof("TLS_NONE") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_TLS_NONE_name, &const_TLS_NONE_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_TLS_NONE_name);
+
+	zval const_TLS_STARTTLS_value;
+	ZVAL_LONG(&const_TLS_STARTTLS_value, 1);
+	zend_string *const_TLS_STARTTLS_name = zend_string_init_interned("TLS_STARTTLS", sizeof("TLS_STARTTLS") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_TLS_STARTTLS_name, &const_TLS_STARTTLS_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_TLS_STARTTLS_name);
+
+	zval const_TLS_IMPLICIT_value;
+	ZVAL_LONG(&const_TLS_IMPLICIT_value, 2);
+	zend_string *const_TLS_IMPLICIT_name = zend_string_init_interned("TLS_IMPLICIT", sizeof("TLS_IMPLICIT") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_TLS_IMPLICIT_name, &const_TLS_IMPLICIT_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_TLS_IMPLICIT_name);
+
+	zval const_TLS_OPPORTUNISTIC_value;
+	ZVAL_LONG(&const_TLS_OPPORTUNISTIC_value, 3);
+	zend_string *const_TLS_OPPORTUNISTIC_name = zend_string_init_interned("TLS_OPPORTUNISTIC", sizeof("TLS_OPPORTUNISTIC") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_TLS_OPPORTUNISTIC_name, &const_TLS_OPPORTUNISTIC_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_TLS_OPPORTUNISTIC_name);
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "login", sizeof("login") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_Message(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Message", class_Smtp_Message_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_Result(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Result", class_Smtp_Result_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES;
+
+	zval property_queueId_default_value;
+	ZVAL_UNDEF(&property_queueId_default_value);
+	zend_string *property_queueId_name = zend_string_init("queueId", sizeof("queueId") - 1, 1);
+	zend_declare_typed_property(class_entry, property_queueId_name, &property_queueId_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
+	zend_string_release(property_queueId_name);
+
+	zval property_accepted_default_value;
+	ZVAL_UNDEF(&property_accepted_default_value);
+	zend_string *property_accepted_name = zend_string_init("accepted", sizeof("accepted") - 1, 1);
+	zend_declare_typed_property(class_entry, property_accepted_name, &property_accepted_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_accepted_name);
+
+	zval property_rejected_default_value;
+	ZVAL_UNDEF(&property_rejected_default_value);
+	zend_string *property_rejected_name = zend_string_init("rejected", sizeof("rejected") - 1, 1);
+	zend_declare_typed_property(class_entry, property_rejected_name, &property_rejected_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_rejected_name);
+
+	zval property_reply_default_value;
+	ZVAL_UNDEF(&property_reply_default_value);
+	zend_string *property_reply_name = zend_string_init("reply", sizeof("reply") - 1, 1);
+	zend_declare_typed_property(class_entry, property_reply_name, &property_reply_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_reply_name);
+
+	zval property_messageId_default_value;
+	ZVAL_UNDEF(&property_messageId_default_value);
+	zend_string *property_messageId_name = zend_string_init("messageId", sizeof("messageId") - 1, 1);
+	zend_declare_typed_property(class_entry, property_messageId_name, &property_messageId_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
+	zend_string_release(property_messageId_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_Exception(zend_class_entry *class_entry_RuntimeException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Exception", class_Smtp_Exception_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+
+	zval property_reply_default_value;
+	ZVAL_NULL(&property_reply_default_value);
+	zend_string *property_reply_name = zend_string_init("reply", sizeof("reply") - 1, 1);
+	zend_declare_typed_property(class_entry, property_reply_name, &property_reply_default_value, ZEND_ACC_PRIVATE, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
+	zend_string_release(property_reply_name);
+
+	zval property_enhancedStatus_default_value;
+	ZVAL_NULL(&property_enhancedStatus_default_value);
+	zend_string *property_enhancedStatus_name = zend_string_init("enhancedStatus", sizeof("enhancedStatus") - 1, 1);
+	zend_declare_typed_property(class_entry, property_enhancedStatus_name, &property_enhancedStatus_default_value, ZEND_ACC_PRIVATE, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
+	zend_string_release(property_enhancedStatus_name);
+
+	zval property_transient_default_value;
+	ZVAL_FALSE(&property_transient_default_value);
+	zend_string *property_transient_name = zend_string_init("transient", sizeof("transient") - 1, 1);
+	zend_declare_typed_property(class_entry, property_transient_name, &property_transient_default_value, ZEND_ACC_PRIVATE, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_BOOL));
+	zend_string_release(property_transient_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_ConnectionException(zend_class_entry *class_entry_Smtp_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ConnectionException", class_Smtp_ConnectionException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_TlsException(zend_class_entry *class_entry_Smtp_ConnectionException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "TlsException", class_Smtp_TlsException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_ConnectionException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_AuthenticationException(zend_class_entry *class_entry_Smtp_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "AuthenticationException", class_Smtp_AuthenticationException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_ResponseException(zend_class_entry *class_entry_Smtp_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ResponseException", class_Smtp_ResponseException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Smtp_RecipientException(zend_class_entry *class_entry_Smtp_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "RecipientException", class_Smtp_RecipientException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
+
+	zval property_rejected_default_value;
+	ZVAL_EMPTY_ARRAY(&property_rejected_default_value);
+	zend_string *property_rejected_name = zend_string_init("rejected", sizeof("rejected") - 1, 1);
+	zend_declare_typed_property(class_entry, property_rejected_name, &property_rejected_default_value, ZEND_ACC_PRIVATE, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_rejected_name);
+
+	return class_entry;
+}

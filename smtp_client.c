@@ -1,0 +1,1410 @@
+/*
+ * smtp_client.c - class Smtp: options, the connection's life, and the calls into the core's session.
+ *
+ * The connection is opened lazily by the first operation that needs it and reopened the same way after
+ * it was lost (a 421, a drop, quit()). An idle connection the server has closed meanwhile is noticed
+ * before it is reused (a zero-timeout liveness check) and replaced silently.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include <math.h>
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "zend_smart_str.h"
+#include "ext/standard/file.h"
+#include "ext/standard/php_string.h"
+
+#include "php_smtp.h"
+
+static zend_object_handlers smtp_client_handlers;
+
+#define DEFAULT_TIMEOUT 30.0
+#define DEFAULT_COMMAND_TIMEOUT 300.0
+#define DEFAULT_DATA_TIMEOUT 600.0
+#define DTOR_QUIT_MS 2000
+
+/* ---- names ---------------------------------------------------------------------------------------- */
+
+int smtp_parse_tls_mode(const char *s)
+{
+	static const char *const names[] = {"none", "starttls", "implicit", "opportunistic"};
+	int i;
+	if (s[0] >= '0' && s[0] <= '3' && s[1] == '\0') {
+		return s[0] - '0';
+	}
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+int smtp_parse_auth_mech(const char *s, size_t len)
+{
+	static const struct {
+		const char *name;
+		int mech;
+	} mechs[] = {
+		{"PLAIN", SMTP_AUTH_PLAIN}, {"LOGIN", SMTP_AUTH_LOGIN}, {"CRAM-MD5", SMTP_AUTH_CRAM_MD5},
+		{"XOAUTH2", SMTP_AUTH_XOAUTH2},
+	};
+	size_t i;
+	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++) {
+		if (strlen(mechs[i].name) == len && zend_binary_strcasecmp(s, len, mechs[i].name, len) == 0) {
+			return mechs[i].mech;
+		}
+	}
+	return -1;
+}
+
+/* A name for EHLO: printable ASCII without space, at most 255 octets. */
+static bool helo_ok(zend_string *h)
+{
+	size_t i;
+	if (ZSTR_LEN(h) == 0 || ZSTR_LEN(h) > 255) {
+		return false;
+	}
+	for (i = 0; i < ZSTR_LEN(h); i++) {
+		unsigned char ch = (unsigned char)ZSTR_VAL(h)[i];
+		if (ch < 33 || ch > 126) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A host for "tcp://host:port": a name, an IPv4 address, or an IPv6 address with or without brackets. */
+static bool host_ok(zend_string *h)
+{
+	size_t i;
+	if (ZSTR_LEN(h) == 0 || ZSTR_LEN(h) > 255) {
+		return false;
+	}
+	for (i = 0; i < ZSTR_LEN(h); i++) {
+		unsigned char ch = (unsigned char)ZSTR_VAL(h)[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.'
+			|| ch == '-' || ch == '_' || ch == ':' || ch == '[' || ch == ']' || ch == '%')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int seconds_to_ms(double s)
+{
+	double ms = ceil(s * 1000.0);
+	return ms >= (double)INT_MAX ? INT_MAX : ms < 1 ? 1 : (int)ms;
+}
+
+/* ---- object life --------------------------------------------------------------------------------- */
+
+/* c->password is always our own copy (never shared, never interned), so it can be wiped. */
+static void wipe_password(smtp_client_obj *c)
+{
+	if (c->password) {
+		ZEND_ASSERT(!ZSTR_IS_INTERNED(c->password) && GC_REFCOUNT(c->password) == 1);
+		ZEND_SECURE_ZERO(ZSTR_VAL(c->password), ZSTR_LEN(c->password));
+		zend_string_release(c->password);
+		c->password = NULL;
+	}
+}
+
+zend_object *smtp_client_create(zend_class_entry *ce)
+{
+	smtp_client_obj *c = zend_object_alloc(sizeof(smtp_client_obj), ce);
+	zend_object_std_init(&c->std, ce);
+	object_properties_init(&c->std, ce);
+	c->std.handlers = &smtp_client_handlers;
+	ZVAL_UNDEF(&c->context);
+	ZVAL_UNDEF(&c->logger);
+	ZVAL_FALSE(&c->persistent);
+	c->tls_mode = SMTP_TLS_STARTTLS;
+	c->timeout = DEFAULT_TIMEOUT;
+	c->command_timeout = DEFAULT_COMMAND_TIMEOUT;
+	c->data_timeout = DEFAULT_DATA_TIMEOUT;
+	c->pipelining = true;
+	c->chunking = true;
+	smtp_transport_init(c);
+	return &c->std;
+}
+
+/* QUIT when the connection is still good, then close; never throws, never waits long. */
+static void client_quit_quietly(smtp_client_obj *c, int max_ms)
+{
+	if (smtp_transport_stream(c) && c->open && c->session && smtp_session_usable(c->session)) {
+		int command_ms = seconds_to_ms(c->command_timeout);
+		smtp_session_set_timeouts(c->session, command_ms < max_ms ? command_ms : max_ms,
+			seconds_to_ms(c->data_timeout));
+		smtp_session_quit(c->session);
+		smtp_session_set_timeouts(c->session, command_ms, seconds_to_ms(c->data_timeout));
+	}
+	smtp_transport_close(c);
+}
+
+static void smtp_client_dtor(zend_object *obj)
+{
+	smtp_client_obj *c = smtp_client_from_obj(obj);
+	zend_objects_destroy_object(obj);
+	if (!c->busy) {
+		c->in_dtor = true;
+		client_quit_quietly(c, DTOR_QUIT_MS);
+		c->in_dtor = false;
+	}
+}
+
+static void smtp_client_free(zend_object *obj)
+{
+	smtp_client_obj *c = smtp_client_from_obj(obj);
+
+	smtp_transport_close(c); /* safe at shutdown: a stream the resource list closed is only forgotten */
+	if (c->session) {
+		smtp_session_free(c->session);
+		c->session = NULL;
+	}
+	if (c->host) {
+		zend_string_release(c->host);
+	}
+	if (c->helo) {
+		zend_string_release(c->helo);
+	}
+	if (c->username) {
+		zend_string_release(c->username);
+	}
+	wipe_password(c);
+	zval_ptr_dtor(&c->context);
+	zval_ptr_dtor(&c->logger);
+	zval_ptr_dtor(&c->persistent);
+	if (c->logger_exception) {
+		OBJ_RELEASE(c->logger_exception);
+	}
+	zend_object_std_dtor(obj);
+}
+
+static HashTable *smtp_client_get_gc(zend_object *obj, zval **table, int *n)
+{
+	smtp_client_obj *c = smtp_client_from_obj(obj);
+	/* the logger may be a closure holding this object */
+	*table = &c->logger;
+	*n = 1;
+	return zend_std_get_properties(obj);
+}
+
+void smtp_client_register_handlers(void)
+{
+	memcpy(&smtp_client_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+	smtp_client_handlers.offset = XtOffsetOf(smtp_client_obj, std);
+	smtp_client_handlers.dtor_obj = smtp_client_dtor;
+	smtp_client_handlers.free_obj = smtp_client_free;
+	smtp_client_handlers.get_gc = smtp_client_get_gc;
+	smtp_client_handlers.clone_obj = NULL;
+}
+
+/* ---- the logger ---------------------------------------------------------------------------------- */
+
+static void client_log(void *ud, const char *line, size_t len)
+{
+	smtp_client_obj *c = ud;
+	zval arg, retval;
+
+	if (Z_TYPE(c->logger) == IS_UNDEF || c->logger_exception || EG(exception) || !EG(active)
+		|| (c->in_dtor && (EG(flags) & EG_FLAGS_IN_SHUTDOWN))) {
+		return;
+	}
+	ZVAL_STRINGL(&arg, line, len);
+	ZVAL_UNDEF(&retval);
+	call_user_function(NULL, NULL, &c->logger, &retval, 1, &arg);
+	zval_ptr_dtor(&arg);
+	zval_ptr_dtor(&retval);
+	if (EG(exception)) {
+		/* the operation goes on without the logger; the exception is rethrown when it ends */
+		c->logger_exception = EG(exception);
+		GC_ADDREF(c->logger_exception);
+		zend_clear_exception();
+	}
+}
+
+/* ---- operations ---------------------------------------------------------------------------------- */
+
+static bool op_begin(smtp_client_obj *c)
+{
+	if (!c->host) {
+		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
+		return false;
+	}
+	if (c->busy) {
+		zend_throw_error(NULL, "Smtp object cannot be used from its own logger");
+		return false;
+	}
+	c->busy = true;
+	return true;
+}
+
+/* An exception from the logger comes out now: as the previous of ours when the operation failed. */
+static void op_end(smtp_client_obj *c)
+{
+	c->busy = false;
+	if (c->logger_exception) {
+		zend_object *lex = c->logger_exception;
+		c->logger_exception = NULL;
+		if (EG(exception)) {
+			zend_exception_set_previous(EG(exception), lex);
+		} else {
+			zend_throw_exception_internal(lex);
+		}
+	}
+}
+
+/* After an error: a session the core gave up on (421, drop, protocol error) is closed, so the next
+ * operation reconnects. */
+static void after_error(smtp_client_obj *c)
+{
+	if (c->session && !smtp_session_usable(c->session)) {
+		smtp_transport_close(c);
+	}
+}
+
+static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_string *secret, int mech)
+{
+	smtp_status st = smtp_session_auth(c->session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
+		ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
+	if (st != SMTP_OK) {
+		smtp_throw_status(st, c->session, NULL, NULL);
+		after_error(c);
+		return FAILURE;
+	}
+	c->authenticated = true;
+	return SUCCESS;
+}
+
+/* Connect, greet, EHLO, TLS as configured, then AUTH with the configured credentials when with_auth. */
+static zend_result client_open(smtp_client_obj *c, bool with_auth)
+{
+	smtp_status st;
+	zend_string *helo;
+
+	if (c->session) {
+		smtp_session_free(c->session);
+		c->session = NULL;
+	}
+	if (smtp_transport_connect(c) != SUCCESS) {
+		return FAILURE;
+	}
+	c->session = smtp_session_new(&c->transport);
+	if (!c->session) {
+		smtp_transport_close(c);
+		zend_throw_error(NULL, "Out of memory");
+		return FAILURE;
+	}
+	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
+	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
+	if (Z_TYPE(c->logger) != IS_UNDEF) {
+		smtp_session_set_logger(c->session, client_log, c);
+	}
+	if (c->tls_mode == SMTP_TLS_IMPLICIT) {
+		smtp_session_set_tls_active(c->session, 1);
+	}
+	helo = c->helo ? c->helo : smtp_default_helo();
+	st = smtp_session_open(c->session, ZSTR_VAL(helo), (smtp_tls_mode)c->tls_mode);
+	if (st != SMTP_OK) {
+		smtp_throw_status(st, c->session, NULL, NULL);
+		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
+		return FAILURE;
+	}
+	c->open = true;
+	if (with_auth && c->username) {
+		if (client_auth(c, c->username, c->password, c->auth_mech) != SUCCESS) {
+			/* next time starts over, AUTH included */
+			client_quit_quietly(c, seconds_to_ms(c->command_timeout));
+			return FAILURE;
+		}
+	}
+	return SUCCESS;
+}
+
+/* The connection, ready for a command: reused when still alive, else (re)opened. */
+static zend_result client_ensure_open(smtp_client_obj *c, bool with_auth)
+{
+	php_stream *stream = smtp_transport_stream(c);
+	if (stream && c->open && c->session && smtp_session_usable(c->session)) {
+		if (php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL)
+			!= PHP_STREAM_OPTION_RETURN_ERR) {
+			return SUCCESS;
+		}
+		/* the server hung up while we were idle */
+	}
+	smtp_transport_close(c);
+	return client_open(c, with_auth);
+}
+
+static bool client_connected(smtp_client_obj *c)
+{
+	return smtp_transport_stream(c) && c->open && c->session && smtp_session_usable(c->session);
+}
+
+/* ---- the constructor and its options ------------------------------------------------------------ */
+
+static bool opt_bool(zend_string *key, zval *v, bool *out)
+{
+	if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
+		zend_argument_type_error(3, "option \"%s\" must be of type bool, %s given", ZSTR_VAL(key),
+			zend_zval_type_name(v));
+		return false;
+	}
+	*out = Z_TYPE_P(v) == IS_TRUE;
+	return true;
+}
+
+static bool opt_seconds(zend_string *key, zval *v, double *out)
+{
+	double d;
+	if (Z_TYPE_P(v) == IS_LONG) {
+		d = (double)Z_LVAL_P(v);
+	} else if (Z_TYPE_P(v) == IS_DOUBLE) {
+		d = Z_DVAL_P(v);
+	} else {
+		zend_argument_type_error(3, "option \"%s\" must be of type int|float, %s given", ZSTR_VAL(key),
+			zend_zval_type_name(v));
+		return false;
+	}
+	if (!(d > 0) || !zend_finite(d)) {
+		zend_argument_value_error(3, "option \"%s\" must be a number of seconds greater than 0", ZSTR_VAL(key));
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+static bool opt_string(zend_string *key, zval *v, zend_string **out, bool nullable)
+{
+	if (Z_TYPE_P(v) == IS_NULL && nullable) {
+		if (*out) {
+			zend_string_release(*out);
+		}
+		*out = NULL;
+		return true;
+	}
+	if (Z_TYPE_P(v) != IS_STRING) {
+		zend_argument_type_error(3, "option \"%s\" must be of type %s, %s given", ZSTR_VAL(key),
+			nullable ? "?string" : "string", zend_zval_type_name(v));
+		return false;
+	}
+	if (*out) {
+		zend_string_release(*out);
+	}
+	*out = zend_string_copy(Z_STR_P(v));
+	return true;
+}
+
+/* "context": ['ssl' => ['cafile' => ...], 'socket' => [...]], or a stream context resource */
+static bool opt_context(smtp_client_obj *c, zval *v)
+{
+	zend_string *wrapper;
+	zval *options;
+	HashTable *ht;
+
+	if (Z_TYPE_P(v) == IS_RESOURCE) {
+		php_stream_context *context = zend_fetch_resource_ex(v, NULL, php_le_stream_context());
+		if (!context) {
+			zend_argument_type_error(3, "option \"context\" must be an array or a stream context");
+			return false;
+		}
+		zval_ptr_dtor(&c->context);
+		ZVAL_COPY(&c->context, &context->options);
+		return true;
+	}
+	if (Z_TYPE_P(v) != IS_ARRAY) {
+		zend_argument_type_error(3, "option \"context\" must be of type array, %s given", zend_zval_type_name(v));
+		return false;
+	}
+	ht = Z_ARRVAL_P(v);
+	ZEND_HASH_FOREACH_STR_KEY_VAL(ht, wrapper, options) {
+		ZVAL_DEREF(options);
+		if (!wrapper || Z_TYPE_P(options) != IS_ARRAY) {
+			zend_argument_value_error(3, "option \"context\" must map wrapper names (\"ssl\", \"socket\") to "
+				"arrays of options");
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&c->context);
+	ZVAL_COPY(&c->context, v);
+	return true;
+}
+
+static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tls_given)
+{
+	ZVAL_DEREF(v);
+	if (zend_string_equals_literal(key, "tls")) {
+		if (Z_TYPE_P(v) != IS_LONG) {
+			zend_argument_type_error(3, "option \"tls\" must be of type int, %s given", zend_zval_type_name(v));
+			return false;
+		}
+		if (Z_LVAL_P(v) < SMTP_TLS_NONE || Z_LVAL_P(v) > SMTP_TLS_OPPORTUNISTIC) {
+			zend_argument_value_error(3, "option \"tls\" must be one of Smtp::TLS_NONE, Smtp::TLS_STARTTLS, "
+				"Smtp::TLS_IMPLICIT or Smtp::TLS_OPPORTUNISTIC");
+			return false;
+		}
+		c->tls_mode = (int)Z_LVAL_P(v);
+		*tls_given = true;
+		return true;
+	}
+	if (zend_string_equals_literal(key, "timeout")) {
+		return opt_seconds(key, v, &c->timeout);
+	}
+	if (zend_string_equals_literal(key, "command_timeout")) {
+		return opt_seconds(key, v, &c->command_timeout);
+	}
+	if (zend_string_equals_literal(key, "data_timeout")) {
+		return opt_seconds(key, v, &c->data_timeout);
+	}
+	if (zend_string_equals_literal(key, "helo")) {
+		if (!opt_string(key, v, &c->helo, true)) {
+			return false;
+		}
+		if (c->helo && !helo_ok(c->helo)) {
+			zend_argument_value_error(3, "option \"helo\" must be a host name or address literal (printable ASCII, "
+				"no space, CR, LF or NUL)");
+			return false;
+		}
+		return true;
+	}
+	if (zend_string_equals_literal(key, "context")) {
+		return opt_context(c, v);
+	}
+	if (zend_string_equals_literal(key, "username")) {
+		if (!opt_string(key, v, &c->username, true)) {
+			return false;
+		}
+		if (c->username && smtp_has_line_break(ZSTR_VAL(c->username), ZSTR_LEN(c->username))) {
+			zend_argument_value_error(3, "option \"username\" must not contain CR, LF or NUL characters");
+			return false;
+		}
+		return true;
+	}
+	if (zend_string_equals_literal(key, "password")) {
+		/* a private copy: it is wiped when released, which must never touch the caller's string */
+		if (Z_TYPE_P(v) != IS_STRING && Z_TYPE_P(v) != IS_NULL) {
+			return opt_string(key, v, &c->password, true);
+		}
+		wipe_password(c);
+		c->password = Z_TYPE_P(v) == IS_STRING ? zend_string_init(Z_STRVAL_P(v), Z_STRLEN_P(v), 0) : NULL;
+		return true;
+	}
+	if (zend_string_equals_literal(key, "auth")) {
+		if (Z_TYPE_P(v) == IS_NULL) {
+			c->auth_mech = SMTP_AUTH_AUTO;
+			return true;
+		}
+		if (Z_TYPE_P(v) != IS_STRING) {
+			zend_argument_type_error(3, "option \"auth\" must be of type ?string, %s given", zend_zval_type_name(v));
+			return false;
+		}
+		c->auth_mech = smtp_parse_auth_mech(Z_STRVAL_P(v), Z_STRLEN_P(v));
+		if (c->auth_mech < 0) {
+			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or "
+				"\"XOAUTH2\"");
+			return false;
+		}
+		return true;
+	}
+	if (zend_string_equals_literal(key, "allow_plaintext_auth")) {
+		return opt_bool(key, v, &c->allow_plaintext_auth);
+	}
+	if (zend_string_equals_literal(key, "pipelining")) {
+		return opt_bool(key, v, &c->pipelining);
+	}
+	if (zend_string_equals_literal(key, "chunking")) {
+		return opt_bool(key, v, &c->chunking);
+	}
+	if (zend_string_equals_literal(key, "partial")) {
+		return opt_bool(key, v, &c->partial);
+	}
+	if (zend_string_equals_literal(key, "logger")) {
+		if (Z_TYPE_P(v) == IS_NULL) {
+			zval_ptr_dtor(&c->logger);
+			ZVAL_UNDEF(&c->logger);
+			return true;
+		}
+		if (!zend_is_callable(v, 0, NULL)) {
+			zend_argument_type_error(3, "option \"logger\" must be a valid callback or null");
+			return false;
+		}
+		zval_ptr_dtor(&c->logger);
+		ZVAL_COPY(&c->logger, v);
+		return true;
+	}
+	if (zend_string_equals_literal(key, "persistent")) {
+		if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE && Z_TYPE_P(v) != IS_STRING) {
+			zend_argument_type_error(3, "option \"persistent\" must be of type string|bool, %s given",
+				zend_zval_type_name(v));
+			return false;
+		}
+		if (Z_TYPE_P(v) == IS_STRING && (Z_STRLEN_P(v) == 0
+			|| smtp_has_line_break(Z_STRVAL_P(v), Z_STRLEN_P(v)))) {
+			zend_argument_value_error(3, "option \"persistent\" must be a non-empty single-line identifier");
+			return false;
+		}
+		zval_ptr_dtor(&c->persistent);
+		ZVAL_COPY(&c->persistent, v);
+		return true;
+	}
+	zend_argument_value_error(3, "contains unknown option \"%s\"", ZSTR_VAL(key));
+	return false;
+}
+
+ZEND_METHOD(Smtp, __construct)
+{
+	zend_string *host = NULL;
+	zend_long port = 0;
+	HashTable *options = NULL;
+	smtp_client_obj *c = smtp_client_from_obj(Z_OBJ_P(ZEND_THIS));
+	zend_string *key;
+	zval *v;
+	bool tls_given = false;
+
+	ZEND_PARSE_PARAMETERS_START(0, 3)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR(host)
+		Z_PARAM_LONG(port)
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (c->host) {
+		zend_throw_error(NULL, "Cannot call Smtp::__construct() twice");
+		RETURN_THROWS();
+	}
+	if (host && !host_ok(host)) {
+		zend_argument_value_error(1, "must be a host name or an IP address");
+		RETURN_THROWS();
+	}
+	if (port < 0 || port > 65535) {
+		zend_argument_value_error(2, "must be between 0 and 65535");
+		RETURN_THROWS();
+	}
+	if (options) {
+		ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v) {
+			if (!key) {
+				zend_argument_value_error(3, "must be an array with option names as keys");
+				RETURN_THROWS();
+			}
+			if (!apply_option(c, key, v, &tls_given)) {
+				RETURN_THROWS();
+			}
+		} ZEND_HASH_FOREACH_END();
+	}
+	if (c->username && !c->password) {
+		zend_argument_value_error(3, "option \"password\" is required with option \"username\"");
+		RETURN_THROWS();
+	}
+	if (!tls_given) {
+		c->tls_mode = port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
+	}
+	if (port == 0) {
+		port = c->tls_mode == SMTP_TLS_IMPLICIT ? 465 : c->tls_mode == SMTP_TLS_STARTTLS ? 587 : 25;
+	}
+	c->port = port;
+	c->host = host ? zend_string_copy(host) : zend_string_init("localhost", sizeof("localhost") - 1, 0);
+}
+
+/* ---- connect / login / simple commands ---------------------------------------------------------- */
+
+#define CLIENT() smtp_client_from_obj(Z_OBJ_P(ZEND_THIS))
+
+ZEND_METHOD(Smtp, connect)
+{
+	smtp_client_obj *c = CLIENT();
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!op_begin(c)) {
+		RETURN_THROWS();
+	}
+	client_ensure_open(c, true);
+	op_end(c);
+}
+
+ZEND_METHOD(Smtp, login)
+{
+	smtp_client_obj *c = CLIENT();
+	zend_string *user, *password, *mechanism = NULL;
+	int mech = SMTP_AUTH_AUTO;
+
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(password)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(mechanism)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (smtp_has_line_break(ZSTR_VAL(user), ZSTR_LEN(user))) {
+		zend_argument_value_error(1, "must not contain CR, LF or NUL characters");
+		RETURN_THROWS();
+	}
+	if (mechanism) {
+		mech = smtp_parse_auth_mech(ZSTR_VAL(mechanism), ZSTR_LEN(mechanism));
+		if (mech < 0) {
+			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or \"XOAUTH2\"");
+			RETURN_THROWS();
+		}
+	} else if (c->username) {
+		mech = c->auth_mech;
+	}
+	if (!op_begin(c)) {
+		RETURN_THROWS();
+	}
+	if (client_ensure_open(c, false) == SUCCESS && client_auth(c, user, password, mech) == SUCCESS) {
+		/* a reconnection authenticates the same way */
+		if (c->username) {
+			zend_string_release(c->username);
+		}
+		wipe_password(c);
+		c->username = zend_string_copy(user);
+		c->password = zend_string_init(ZSTR_VAL(password), ZSTR_LEN(password), 0);
+		c->auth_mech = mech;
+	}
+	op_end(c);
+}
+
+static void simple_command(INTERNAL_FUNCTION_PARAMETERS, smtp_status (*fn)(smtp_session *), bool connect)
+{
+	smtp_client_obj *c = CLIENT();
+	smtp_status st;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!op_begin(c)) {
+		RETURN_THROWS();
+	}
+	if (!connect && !client_connected(c)) {
+		op_end(c);
+		return; /* nothing to reset on a connection we do not have */
+	}
+	if (client_ensure_open(c, true) == SUCCESS) {
+		st = fn(c->session);
+		if (st != SMTP_OK) {
+			smtp_throw_status(st, c->session, NULL, NULL);
+			after_error(c);
+		}
+	}
+	op_end(c);
+}
+
+ZEND_METHOD(Smtp, reset)
+{
+	simple_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, smtp_session_rset, false);
+}
+
+ZEND_METHOD(Smtp, noop)
+{
+	simple_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, smtp_session_noop, true);
+}
+
+ZEND_METHOD(Smtp, quit)
+{
+	smtp_client_obj *c = CLIENT();
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!op_begin(c)) {
+		RETURN_THROWS();
+	}
+	client_quit_quietly(c, seconds_to_ms(c->command_timeout));
+	op_end(c);
+}
+
+ZEND_METHOD(Smtp, isConnected)
+{
+	smtp_client_obj *c = CLIENT();
+	ZEND_PARSE_PARAMETERS_NONE();
+	RETURN_BOOL(client_connected(c));
+}
+
+ZEND_METHOD(Smtp, getCapabilities)
+{
+	smtp_client_obj *c = CLIENT();
+	const smtp_capabilities *caps;
+	size_t i;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	if (!client_connected(c)) {
+		return;
+	}
+	caps = smtp_session_capabilities(c->session);
+	for (i = 0; i < caps->count; i++) {
+		add_assoc_string(return_value, caps->items[i].keyword, caps->items[i].param ? caps->items[i].param : "");
+	}
+}
+
+ZEND_METHOD(Smtp, getLastReply)
+{
+	smtp_client_obj *c = CLIENT();
+	const smtp_reply *r;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!c->session) {
+		RETURN_NULL();
+	}
+	r = smtp_session_last_reply(c->session);
+	if (!r || r->code == 0 || !r->text.data) {
+		RETURN_NULL();
+	}
+	RETURN_STRINGL(r->text.data, r->text.len);
+}
+
+/* ---- sending ------------------------------------------------------------------------------------- */
+
+typedef struct recipients {
+	zend_string **items;
+	uint32_t count, cap;
+	HashTable seen;        /* lower-cased, to send each address once */
+} recipients;
+
+static void recipients_init(recipients *r)
+{
+	memset(r, 0, sizeof(*r));
+	zend_hash_init(&r->seen, 8, NULL, NULL, 0);
+}
+
+static void recipients_free(recipients *r)
+{
+	uint32_t i;
+	for (i = 0; i < r->count; i++) {
+		zend_string_release(r->items[i]);
+	}
+	if (r->items) {
+		efree(r->items);
+	}
+	zend_hash_destroy(&r->seen);
+}
+
+static void recipients_add(recipients *r, zend_string *address)
+{
+	zend_string *lc = zend_string_tolower(address);
+	if (zend_hash_add_empty_element(&r->seen, lc)) {
+		if (r->count == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 4;
+			r->items = safe_erealloc(r->items, r->cap, sizeof(*r->items), 0);
+		}
+		r->items[r->count++] = zend_string_copy(address);
+	}
+	zend_string_release(lc);
+}
+
+static void recipients_add_list(recipients *r, const smtp_php_mailbox_list *l)
+{
+	uint32_t i;
+	for (i = 0; i < l->count; i++) {
+		recipients_add(r, l->items[i].address);
+	}
+}
+
+/* $to of send(): an address or a list of them */
+static bool recipients_from_arg(recipients *r, HashTable *to_ht, zend_string *to_str, uint32_t arg_num)
+{
+	if (to_str) {
+		if (!smtp_check_address(to_str, arg_num, NULL)) {
+			return false;
+		}
+		recipients_add(r, to_str);
+		return true;
+	}
+	if (to_ht) {
+		zval *v;
+		ZEND_HASH_FOREACH_VAL(to_ht, v) {
+			ZVAL_DEREF(v);
+			if (Z_TYPE_P(v) != IS_STRING) {
+				zend_argument_type_error(arg_num, "must contain only strings, %s given", zend_zval_type_name(v));
+				return false;
+			}
+			if (!smtp_check_address(Z_STR_P(v), arg_num, "an entry")) {
+				return false;
+			}
+			recipients_add(r, Z_STR_P(v));
+		} ZEND_HASH_FOREACH_END();
+	}
+	return true;
+}
+
+/* A raw message goes out as it is: it must already obey the line rules the encoder cannot fix. */
+static bool check_raw_message(zend_string *msg, uint32_t arg_num)
+{
+	const unsigned char *p = (const unsigned char *)ZSTR_VAL(msg), *end = p + ZSTR_LEN(msg);
+	size_t line = 0;
+	if (memchr(p, '\0', ZSTR_LEN(msg))) {
+		zend_argument_value_error(arg_num, "must not contain NUL bytes");
+		return false;
+	}
+	for (; p < end; p++) {
+		if (*p == '\r' || *p == '\n') {
+			line = 0;
+		} else if (++line > SMTP_MAX_TEXT_LINE) {
+			zend_argument_value_error(arg_num, "must not contain lines longer than %d octets "
+				"(Smtp\\Message encodes long lines)", SMTP_MAX_TEXT_LINE);
+			return false;
+		}
+	}
+	return true;
+}
+
+static smtp_status raw_body(void *ctx, smtp_sink *sink)
+{
+	zend_string *msg = ctx;
+	return smtp_sink_write(sink, ZSTR_VAL(msg), ZSTR_LEN(msg));
+}
+
+typedef struct message_body_ctx {
+	smtp_message_build *b;
+	char err[256];
+} message_body_ctx;
+
+static smtp_status message_body(void *ctx, smtp_sink *sink)
+{
+	message_body_ctx *mb = ctx;
+	return smtp_mime_write(&mb->b->msg, sink, smtp_php_random, NULL, mb->err, sizeof(mb->err));
+}
+
+/* Smtp\Result is made by send() only */
+ZEND_METHOD(Smtp_Result, __construct)
+{
+	(void)return_value;
+	ZEND_PARSE_PARAMETERS_NONE();
+}
+
+static void make_result(zval *return_value, smtp_session *s, const smtp_send_result *res,
+	const smtp_envelope *env, zend_string *message_id)
+{
+	zval accepted, rejected, tmp;
+	const smtp_reply *r = smtp_session_last_reply(s);
+	zend_object *obj;
+	size_t i;
+
+	object_init_ex(return_value, smtp_ce_Result);
+	obj = Z_OBJ_P(return_value);
+	array_init(&accepted);
+	array_init(&rejected);
+	for (i = 0; i < env->rcpt_count; i++) {
+		if (i < res->rcpt_count && res->accepted[i]) {
+			add_next_index_string(&accepted, env->rcpt[i].address);
+		} else {
+			add_assoc_string(&rejected, env->rcpt[i].address,
+				i < res->rcpt_count && res->rcpt_reply[i] ? res->rcpt_reply[i] : "");
+		}
+	}
+	if (res->queue_id) {
+		ZVAL_STRING(&tmp, res->queue_id);
+	} else {
+		ZVAL_NULL(&tmp);
+	}
+	zend_update_property(smtp_ce_Result, obj, "queueId", sizeof("queueId") - 1, &tmp);
+	zval_ptr_dtor(&tmp);
+	zend_update_property(smtp_ce_Result, obj, "accepted", sizeof("accepted") - 1, &accepted);
+	zval_ptr_dtor(&accepted);
+	zend_update_property(smtp_ce_Result, obj, "rejected", sizeof("rejected") - 1, &rejected);
+	zval_ptr_dtor(&rejected);
+	if (r && r->text.data) {
+		ZVAL_STRINGL(&tmp, r->text.data, r->text.len);
+	} else {
+		ZVAL_EMPTY_STRING(&tmp);
+	}
+	zend_update_property(smtp_ce_Result, obj, "reply", sizeof("reply") - 1, &tmp);
+	zval_ptr_dtor(&tmp);
+	if (message_id) {
+		ZVAL_STR_COPY(&tmp, message_id);
+	} else {
+		ZVAL_NULL(&tmp);
+	}
+	zend_update_property(smtp_ce_Result, obj, "messageId", sizeof("messageId") - 1, &tmp);
+	zval_ptr_dtor(&tmp);
+}
+
+/*
+ * One transaction. Exactly one of m / raw is given; env_from is the reverse-path ("" for <>).
+ * Everything is checked and built (attachments opened) before the connection is touched.
+ */
+static void client_send(smtp_client_obj *c, smtp_message_obj *m, zend_string *raw, zend_string *env_from,
+	recipients *rcpts, zval *return_value)
+{
+	smtp_message_build b;
+	message_body_ctx mb;
+	smtp_envelope env;
+	smtp_recipient *list;
+	smtp_send_result res;
+	smtp_status st;
+	uint32_t i;
+	bool utf8 = !smtp_is_ascii(ZSTR_VAL(env_from), ZSTR_LEN(env_from));
+
+	memset(&b, 0, sizeof(b));
+	if (m) {
+		if (smtp_message_build_init(&b, m, c->helo ? ZSTR_VAL(c->helo) : ZSTR_VAL(smtp_default_helo()))
+			!= SUCCESS) {
+			return;
+		}
+		if (!b.msg.has_from && ZSTR_LEN(env_from)) {
+			b.msg.from.address.s = ZSTR_VAL(env_from);
+			b.msg.from.address.len = ZSTR_LEN(env_from);
+			b.msg.has_from = 1;
+		}
+	}
+	list = safe_emalloc(rcpts->count, sizeof(*list), 0);
+	for (i = 0; i < rcpts->count; i++) {
+		list[i].address = ZSTR_VAL(rcpts->items[i]);
+		list[i].notify = NULL;
+		list[i].orcpt = NULL;
+		if (!smtp_is_ascii(ZSTR_VAL(rcpts->items[i]), ZSTR_LEN(rcpts->items[i]))) {
+			utf8 = true;
+		}
+	}
+	memset(&env, 0, sizeof(env));
+	env.from = ZSTR_VAL(env_from);
+	env.rcpt = list;
+	env.rcpt_count = rcpts->count;
+	env.partial = c->partial;
+	if (m) {
+		env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&b.msg);
+	} else {
+		env.smtputf8 = utf8;
+		env.body_8bit = !smtp_is_ascii(ZSTR_VAL(raw), ZSTR_LEN(raw));
+		env.size = ZSTR_LEN(raw);
+	}
+
+	if (!op_begin(c)) {
+		goto out;
+	}
+	if (client_ensure_open(c, true) != SUCCESS) {
+		op_end(c);
+		goto out;
+	}
+	memset(&res, 0, sizeof(res));
+	if (m) {
+		mb.b = &b;
+		mb.err[0] = '\0';
+		st = smtp_session_send(c->session, &env, message_body, &mb, &res);
+	} else {
+		st = smtp_session_send(c->session, &env, raw_body, raw, &res);
+	}
+	if (st == SMTP_OK) {
+		make_result(return_value, c->session, &res, &env, m ? b.message_id : NULL);
+	} else if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && m && mb.err[0]) {
+		/* the message writer failed mid-DATA: its reason is the useful one */
+		if (st == SMTP_ERR_INPUT) {
+			zend_value_error("%s", mb.err);
+		} else {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", mb.err);
+		}
+		after_error(c);
+	} else {
+		smtp_throw_status(st, c->session, &res, &env);
+		after_error(c);
+	}
+	smtp_send_result_free(&res);
+	op_end(c);
+out:
+	efree(list);
+	if (m) {
+		smtp_message_build_free(&b);
+	}
+}
+
+ZEND_METHOD(Smtp, send)
+{
+	smtp_client_obj *c = CLIENT();
+	zend_object *msg_obj = NULL;
+	zend_string *msg_str = NULL, *from = NULL, *to_str = NULL;
+	HashTable *to_ht = NULL;
+	recipients rcpts;
+	zend_string *env_from;
+
+	ZEND_PARSE_PARAMETERS_START(1, 3)
+		Z_PARAM_OBJ_OF_CLASS_OR_STR(msg_obj, smtp_ce_Message, msg_str)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(from)
+		Z_PARAM_ARRAY_HT_OR_STR_OR_NULL(to_ht, to_str)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!c->host) {
+		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
+		RETURN_THROWS();
+	}
+	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
+		RETURN_THROWS();
+	}
+	recipients_init(&rcpts);
+	if (!recipients_from_arg(&rcpts, to_ht, to_str, 3)) {
+		recipients_free(&rcpts);
+		RETURN_THROWS();
+	}
+	if (msg_obj) {
+		smtp_message_obj *m = smtp_message_from_obj(msg_obj);
+		if (!to_ht && !to_str) {
+			recipients_add_list(&rcpts, &m->to);
+			recipients_add_list(&rcpts, &m->cc);
+			recipients_add_list(&rcpts, &m->bcc);
+		}
+		if (rcpts.count == 0) {
+			zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
+			recipients_free(&rcpts);
+			RETURN_THROWS();
+		}
+		/* the envelope sender: the one given, else Sender (the address responsible), else From */
+		env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
+		if (!env_from) {
+			zend_argument_value_error(2, "must be given when the message has no From or Sender address");
+			recipients_free(&rcpts);
+			RETURN_THROWS();
+		}
+		client_send(c, m, NULL, env_from, &rcpts, return_value);
+	} else {
+		if (!from) {
+			zend_argument_value_error(2, "must be given when the message is a string");
+			recipients_free(&rcpts);
+			RETURN_THROWS();
+		}
+		if (rcpts.count == 0) {
+			zend_argument_value_error(3, "must name at least one recipient when the message is a string");
+			recipients_free(&rcpts);
+			RETURN_THROWS();
+		}
+		if (!check_raw_message(msg_str, 1)) {
+			recipients_free(&rcpts);
+			RETURN_THROWS();
+		}
+		client_send(c, NULL, msg_str, from, &rcpts, return_value);
+	}
+	recipients_free(&rcpts);
+}
+
+/* ---- sendMail() ---------------------------------------------------------------------------------- */
+
+/* Content-Type of sendMail()'s headers: text/plain or text/html, with an optional charset. */
+static bool parse_content_type(smtp_message_obj *m, zend_string *value, bool *html, uint32_t arg_num)
+{
+	const char *s = ZSTR_VAL(value), *semi = memchr(s, ';', ZSTR_LEN(value)), *p;
+	size_t tl = semi ? (size_t)(semi - s) : ZSTR_LEN(value);
+	while (tl && (s[tl - 1] == ' ' || s[tl - 1] == '\t')) {
+		tl--;
+	}
+	while (tl && (*s == ' ' || *s == '\t')) {
+		s++;
+		tl--;
+	}
+	if (tl == 9 && zend_binary_strcasecmp(s, tl, "text/html", 9) == 0) {
+		*html = true;
+	} else if (tl == 10 && zend_binary_strcasecmp(s, tl, "text/plain", 10) == 0) {
+		*html = false;
+	} else {
+		zend_argument_value_error(arg_num, "may only set Content-Type to text/plain or text/html "
+			"(use Smtp\\Message for other structures)");
+		return false;
+	}
+	p = semi ? php_stristr((char *)semi, "charset=", strlen(semi), sizeof("charset=") - 1) : NULL;
+	if (p) {
+		const char *v = p + sizeof("charset=") - 1;
+		size_t vl = 0;
+		zend_string *cs;
+		if (*v == '"') {
+			v++;
+		}
+		while (v[vl] && v[vl] != '"' && v[vl] != ';' && v[vl] != ' ' && v[vl] != '\t') {
+			vl++;
+		}
+		if (vl) {
+			bool is_utf8 = (vl == 5 && zend_binary_strcasecmp(v, vl, "UTF-8", 5) == 0)
+				|| (vl == 4 && zend_binary_strcasecmp(v, vl, "UTF8", 4) == 0);
+			if (m->charset) {
+				zend_string_release(m->charset);
+				m->charset = NULL;
+			}
+			if (!is_utf8) {
+				cs = zend_string_init(v, vl, 0);
+				m->charset = cs;
+			}
+		}
+	}
+	return true;
+}
+
+static bool add_addresses(smtp_php_mailbox_list *list, zend_string *value, uint32_t arg_num)
+{
+	return smtp_parse_address_list(ZSTR_VAL(value), ZSTR_LEN(value), list, arg_num) == SUCCESS;
+}
+
+/* One header of sendMail()'s $headers. */
+static bool apply_mail_header(smtp_message_obj *m, zend_string *name, zend_string *value, bool *html,
+	uint32_t arg_num)
+{
+	const char *n = ZSTR_VAL(name);
+	size_t nl = ZSTR_LEN(name);
+#define IS(lit) (nl == sizeof(lit) - 1 && zend_binary_strcasecmp(n, nl, lit, sizeof(lit) - 1) == 0)
+	if (smtp_has_line_break(ZSTR_VAL(value), ZSTR_LEN(value))) {
+		zend_argument_value_error(arg_num, "must not contain CR, LF or NUL characters in header values");
+		return false;
+	}
+	if (IS("Cc")) {
+		return add_addresses(&m->cc, value, arg_num);
+	}
+	if (IS("Bcc")) {
+		return add_addresses(&m->bcc, value, arg_num);
+	}
+	if (IS("Reply-To")) {
+		return add_addresses(&m->reply_to, value, arg_num);
+	}
+	if (IS("Sender")) {
+		smtp_php_mailbox_list l = {0};
+		bool ok = add_addresses(&l, value, arg_num);
+		if (ok && l.count != 1) {
+			zend_argument_value_error(arg_num, "must give exactly one Sender address");
+			ok = false;
+		}
+		if (ok) {
+			if (m->sender_address) {
+				zend_string_release(m->sender_address);
+			}
+			if (m->sender_name) {
+				zend_string_release(m->sender_name);
+			}
+			m->sender_address = zend_string_copy(l.items[0].address);
+			m->sender_name = l.items[0].name ? zend_string_copy(l.items[0].name) : NULL;
+		}
+		smtp_mailbox_list_free(&l);
+		return ok;
+	}
+	if (IS("Content-Type")) {
+		return parse_content_type(m, value, html, arg_num);
+	}
+	if (IS("MIME-Version") || IS("Content-Transfer-Encoding")) {
+		return true; /* written by the library */
+	}
+	if (IS("From") || IS("To") || IS("Subject")) {
+		zend_argument_value_error(arg_num, "must not contain a %s header: it has its own argument", n);
+		return false;
+	}
+#undef IS
+	return smtp_message_add_header(m, name, value, arg_num, arg_num) == SUCCESS;
+}
+
+/* One unfolded "Name: value" line of sendMail()'s headers. */
+static bool apply_header_line(smtp_message_obj *m, smart_str *cur, bool *html, uint32_t arg_num)
+{
+	zend_string *line, *name, *value;
+	const char *colon, *v;
+	size_t vl;
+	bool ok;
+
+	if (!cur->s) {
+		return true;
+	}
+	line = smart_str_extract(cur);
+	colon = memchr(ZSTR_VAL(line), ':', ZSTR_LEN(line));
+	if (!colon) {
+		zend_string_release(line);
+		zend_argument_value_error(arg_num, "must contain \"Name: value\" header lines");
+		return false;
+	}
+	v = colon + 1;
+	vl = ZSTR_LEN(line) - (size_t)(v - ZSTR_VAL(line));
+	while (vl && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	name = zend_string_init(ZSTR_VAL(line), (size_t)(colon - ZSTR_VAL(line)), 0);
+	value = zend_string_init(v, vl, 0);
+	ok = apply_mail_header(m, name, value, html, arg_num);
+	zend_string_release(name);
+	zend_string_release(value);
+	zend_string_release(line);
+	return ok;
+}
+
+/* "Name: value" lines (CRLF or LF), folded lines unfolded; an empty line is refused (it would start the
+ * body) except at the very end. */
+static bool apply_header_lines(smtp_message_obj *m, const char *s, size_t len, bool *html, uint32_t arg_num)
+{
+	smart_str cur = {0};
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start = i, end;
+		while (i < len && s[i] != '\r' && s[i] != '\n') {
+			i++;
+		}
+		end = i;
+		if (i < len) {
+			i += s[i] == '\r' && i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+		}
+		if (end == start) {
+			if (i < len) {
+				zend_argument_value_error(arg_num, "must not contain empty lines");
+				smart_str_free(&cur);
+				return false;
+			}
+			continue;
+		}
+		if (s[start] == ' ' || s[start] == '\t') {
+			if (!cur.s) {
+				zend_argument_value_error(arg_num, "must not start with a continuation line");
+				return false;
+			}
+			smart_str_appendl(&cur, s + start, end - start);
+			continue;
+		}
+		if (!apply_header_line(m, &cur, html, arg_num)) {
+			smart_str_free(&cur);
+			return false;
+		}
+		smart_str_appendl(&cur, s + start, end - start);
+	}
+	return apply_header_line(m, &cur, html, arg_num);
+}
+
+static bool apply_mail_headers(smtp_message_obj *m, HashTable *ht, zend_string *str, bool *html, uint32_t arg_num)
+{
+	if (str) {
+		return apply_header_lines(m, ZSTR_VAL(str), ZSTR_LEN(str), html, arg_num);
+	}
+	if (ht) {
+		zend_string *key;
+		zval *v;
+		ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
+			ZVAL_DEREF(v);
+			if (!key) {
+				if (Z_TYPE_P(v) != IS_STRING) {
+					zend_argument_type_error(arg_num, "must contain only strings, %s given", zend_zval_type_name(v));
+					return false;
+				}
+				if (smtp_has_line_break(Z_STRVAL_P(v), Z_STRLEN_P(v))) {
+					zend_argument_value_error(arg_num, "must not contain CR, LF or NUL characters in header lines");
+					return false;
+				}
+				if (!apply_header_lines(m, Z_STRVAL_P(v), Z_STRLEN_P(v), html, arg_num)) {
+					return false;
+				}
+			} else if (Z_TYPE_P(v) == IS_ARRAY) {
+				zval *item;
+				ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), item) {
+					ZVAL_DEREF(item);
+					if (Z_TYPE_P(item) != IS_STRING) {
+						zend_argument_type_error(arg_num, "must contain only strings, %s given",
+							zend_zval_type_name(item));
+						return false;
+					}
+					if (!apply_mail_header(m, key, Z_STR_P(item), html, arg_num)) {
+						return false;
+					}
+				} ZEND_HASH_FOREACH_END();
+			} else {
+				zend_string *value;
+				bool ok;
+				if (Z_TYPE_P(v) != IS_STRING && Z_TYPE_P(v) != IS_LONG) {
+					zend_argument_type_error(arg_num, "must contain only strings, %s given", zend_zval_type_name(v));
+					return false;
+				}
+				value = zval_get_string(v);
+				ok = apply_mail_header(m, key, value, html, arg_num);
+				zend_string_release(value);
+				if (!ok) {
+					return false;
+				}
+			}
+		} ZEND_HASH_FOREACH_END();
+	}
+	return true;
+}
+
+ZEND_METHOD(Smtp, sendMail)
+{
+	smtp_client_obj *c = CLIENT();
+	zend_string *from, *to_str = NULL, *subject, *body, *headers_str = NULL;
+	HashTable *to_ht = NULL, *headers_ht = NULL;
+	smtp_php_mailbox_list from_list = {0};
+	zval message;
+	smtp_message_obj *m;
+	recipients rcpts;
+	bool html = false;
+
+	ZEND_PARSE_PARAMETERS_START(4, 5)
+		Z_PARAM_STR(from)
+		Z_PARAM_ARRAY_HT_OR_STR(to_ht, to_str)
+		Z_PARAM_STR(subject)
+		Z_PARAM_STR(body)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(headers_ht, headers_str)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!c->host) {
+		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
+		RETURN_THROWS();
+	}
+	object_init_ex(&message, smtp_ce_Message);
+	m = smtp_message_from_obj(Z_OBJ(message));
+	recipients_init(&rcpts);
+
+	if (smtp_parse_address_list(ZSTR_VAL(from), ZSTR_LEN(from), &from_list, 1) != SUCCESS) {
+		goto done;
+	}
+	if (from_list.count != 1) {
+		zend_argument_value_error(1, "must be one address, \"user@example.com\" or \"Name <user@example.com>\"");
+		goto done;
+	}
+	m->from_address = zend_string_copy(from_list.items[0].address);
+	m->from_name = from_list.items[0].name ? zend_string_copy(from_list.items[0].name) : NULL;
+
+	if (to_str) {
+		if (!add_addresses(&m->to, to_str, 2)) {
+			goto done;
+		}
+	} else {
+		zval *v;
+		ZEND_HASH_FOREACH_VAL(to_ht, v) {
+			ZVAL_DEREF(v);
+			if (Z_TYPE_P(v) != IS_STRING) {
+				zend_argument_type_error(2, "must contain only strings, %s given", zend_zval_type_name(v));
+				goto done;
+			}
+			if (!add_addresses(&m->to, Z_STR_P(v), 2)) {
+				goto done;
+			}
+		} ZEND_HASH_FOREACH_END();
+	}
+	if (!apply_mail_headers(m, headers_ht, headers_str, &html, 5)) {
+		goto done;
+	}
+	if (smtp_message_set_text_field(m, &m->subject, subject, 3, true) != SUCCESS
+		|| smtp_message_set_text_field(m, html ? &m->html : &m->text, body, 4, false) != SUCCESS) {
+		goto done;
+	}
+	recipients_add_list(&rcpts, &m->to);
+	recipients_add_list(&rcpts, &m->cc);
+	recipients_add_list(&rcpts, &m->bcc);
+	if (rcpts.count == 0) {
+		zend_argument_value_error(2, "must name at least one recipient");
+		goto done;
+	}
+	client_send(c, m, NULL, m->from_address, &rcpts, return_value);
+
+done:
+	recipients_free(&rcpts);
+	smtp_mailbox_list_free(&from_list);
+	zval_ptr_dtor(&message);
+}
+
+/* ---- for smtp_mail() ------------------------------------------------------------------------------ */
+
+void smtp_client_send_raw(smtp_client_obj *c, zend_string *raw, zend_string *from, zend_string **rcpt,
+	uint32_t count, zval *result)
+{
+	recipients rcpts;
+	uint32_t i;
+	recipients_init(&rcpts);
+	for (i = 0; i < count; i++) {
+		recipients_add(&rcpts, rcpt[i]);
+	}
+	client_send(c, NULL, raw, from, &rcpts, result);
+	recipients_free(&rcpts);
+}
+
+void smtp_client_quit(smtp_client_obj *c)
+{
+	if (!c->busy) {
+		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
+	}
+}

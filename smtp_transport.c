@@ -1,0 +1,413 @@
+/*
+ * smtp_transport.c - the core's transport (smtp_core.h) on PHP streams.
+ *
+ * The socket is a "tcp://" stream from php_stream_xport_create(); TLS (implicit, or after STARTTLS) is
+ * php_stream_xport_crypto_setup() + _enable() on that same stream, so certificate checks, the ssl context
+ * options, proxies and IPv6 are PHP's own. ext/openssl registers itself as the "tcp" transport, which is
+ * what lets a tcp:// stream start TLS later; peer_name defaults to the host we connected to.
+ *
+ * PHP warnings raised by the stream layer (TLS handshake failures, send failures) are caught and turned
+ * into the error text the core puts in its exception, never printed.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "php_network.h"
+#include "ext/standard/file.h"
+#include "zend_exceptions.h"
+
+#if PHP_VERSION_ID >= 80300
+# include "Zend/zend_hrtime.h"
+#else
+# include "ext/standard/hrtime.h"
+#endif
+
+#include "php_smtp.h"
+
+/* ---- quiet calls into the stream layer --------------------------------------------------------- */
+
+/*
+ * Around a stream call: warnings become an exception we catch (when there is a PHP frame to throw in),
+ * and nothing is displayed. The first warning's text lands in err.
+ */
+typedef struct smtp_quiet {
+	zend_error_handling eh;
+	bool throwing;
+	int saved_reporting;
+} smtp_quiet;
+
+static void quiet_begin(smtp_quiet *q)
+{
+	q->throwing = EG(current_execute_data) != NULL && EG(exception) == NULL;
+	if (q->throwing) {
+		zend_replace_error_handling(EH_THROW, zend_ce_error_exception, &q->eh);
+	}
+	q->saved_reporting = EG(error_reporting);
+	EG(error_reporting) = 0;
+}
+
+static void quiet_end(smtp_quiet *q, char *err, size_t errlen)
+{
+	EG(error_reporting) = q->saved_reporting;
+	if (!q->throwing) {
+		return;
+	}
+	zend_restore_error_handling(&q->eh);
+	if (EG(exception)) {
+		if (err && errlen && instanceof_function(EG(exception)->ce, zend_ce_error_exception)) {
+			zval rv;
+			zval *msg = zend_read_property_ex(zend_ce_exception, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+			if (msg && Z_TYPE_P(msg) == IS_STRING && !err[0]) {
+				/* one line: OpenSSL's messages come on several */
+				size_t i, n = Z_STRLEN_P(msg) < errlen - 1 ? Z_STRLEN_P(msg) : errlen - 1;
+				for (i = 0; i < n; i++) {
+					char ch = Z_STRVAL_P(msg)[i];
+					err[i] = ch == '\n' || ch == '\r' ? ' ' : ch;
+				}
+				err[n] = '\0';
+			}
+		}
+		zend_clear_exception();
+	}
+}
+
+/* ---- the stream ---------------------------------------------------------------------------------- */
+
+bool smtp_tls_available(void)
+{
+	return zend_hash_str_exists(php_stream_xport_get_hash(), "ssl", sizeof("ssl") - 1);
+}
+
+php_stream *smtp_transport_stream(smtp_client_obj *c)
+{
+	if (!c->stream) {
+		return NULL;
+	}
+	/* closed under us (get_resources() + fclose(), or the end of the request): forget it */
+	if (!c->stream_res || c->stream_res->ptr != c->stream
+		|| (c->stream_res->type != php_file_le_stream() && c->stream_res->type != php_file_le_pstream())) {
+		c->stream = NULL;
+		if (c->stream_res) {
+			zend_list_delete(c->stream_res);
+			c->stream_res = NULL;
+		}
+		c->open = false;
+		c->authenticated = false;
+		return NULL;
+	}
+	return c->stream;
+}
+
+void smtp_transport_close(smtp_client_obj *c)
+{
+	php_stream *stream = smtp_transport_stream(c);
+	if (stream) {
+		zend_resource *res = c->stream_res;
+		c->stream = NULL;
+		c->stream_res = NULL;
+		php_stream_close(stream);
+		zend_list_delete(res); /* our own reference */
+	}
+	c->open = false;
+	c->authenticated = false;
+}
+
+/* "host:port" for the URL: IPv6 literals in brackets */
+static zend_string *host_port(zend_string *host, zend_long port)
+{
+	const char *h = ZSTR_VAL(host);
+	if (memchr(h, ':', ZSTR_LEN(host)) && h[0] != '[') {
+		return zend_strpprintf(0, "[%s]:" ZEND_LONG_FMT, h, port);
+	}
+	return zend_strpprintf(0, "%s:" ZEND_LONG_FMT, h, port);
+}
+
+static php_stream_context *make_context(smtp_client_obj *c)
+{
+	php_stream_context *context = php_stream_context_alloc();
+	zval tv;
+	bool nodelay_set = false;
+
+	if (Z_TYPE(c->context) == IS_ARRAY) {
+		zend_string *wrapper, *option;
+		zval *options, *value;
+		ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL(c->context), wrapper, options) {
+			if (!wrapper || Z_TYPE_P(options) != IS_ARRAY) {
+				continue; /* checked by the constructor */
+			}
+			ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(options), option, value) {
+				if (option) {
+					php_stream_context_set_option(context, ZSTR_VAL(wrapper), ZSTR_VAL(option), value);
+					if (zend_string_equals_literal(wrapper, "socket")
+						&& zend_string_equals_literal(option, "tcp_nodelay")) {
+						nodelay_set = true;
+					}
+				}
+			} ZEND_HASH_FOREACH_END();
+		} ZEND_HASH_FOREACH_END();
+	}
+	/* commands are small writes answered by the server: Nagle's algorithm would delay every one */
+	if (!nodelay_set) {
+		ZVAL_TRUE(&tv);
+		php_stream_context_set_option(context, "socket", "tcp_nodelay", &tv);
+	}
+	return context;
+}
+
+static void set_timeout(php_stream *stream, int timeout_ms)
+{
+	struct timeval tv;
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	php_stream_set_option(stream, PHP_STREAM_OPTION_READ_TIMEOUT, 0, &tv);
+}
+
+static int64_t transport_now_ms(void *ctx)
+{
+	(void)ctx;
+#if PHP_VERSION_ID >= 80300
+	return (int64_t)(zend_hrtime() / 1000000);
+#else
+	return (int64_t)(php_hrtime_current() / 1000000);
+#endif
+}
+
+static long transport_read(void *ctx, char *buf, size_t cap, int timeout_ms)
+{
+	smtp_client_obj *c = ctx;
+	php_stream *stream = smtp_transport_stream(c);
+	int64_t deadline = transport_now_ms(c) + timeout_ms;
+	smtp_quiet q;
+
+	if (!stream) {
+		return SMTP_IO_ERROR;
+	}
+	for (;;) {
+		ssize_t n;
+		int64_t left = deadline - transport_now_ms(c);
+		if (left <= 0) {
+			return SMTP_IO_TIMEOUT;
+		}
+		set_timeout(stream, (int)left);
+		quiet_begin(&q);
+		n = php_stream_read(stream, buf, cap);
+		quiet_end(&q, NULL, 0);
+		if (n > 0) {
+			return (long)n;
+		}
+		if (stream->eof) {
+			return 0;
+		}
+		/* nothing: the wait timed out, or a signal or a partial TLS record woke us; the deadline decides */
+		if (transport_now_ms(c) >= deadline) {
+			return SMTP_IO_TIMEOUT;
+		}
+	}
+}
+
+static int transport_write(void *ctx, const char *buf, size_t len, int timeout_ms)
+{
+	smtp_client_obj *c = ctx;
+	php_stream *stream = smtp_transport_stream(c);
+	int64_t deadline = transport_now_ms(c) + timeout_ms;
+	smtp_quiet q;
+
+	if (!stream) {
+		return SMTP_IO_ERROR;
+	}
+	while (len > 0) {
+		ssize_t n;
+		int64_t left = deadline - transport_now_ms(c);
+		if (left <= 0) {
+			return SMTP_IO_TIMEOUT;
+		}
+		set_timeout(stream, (int)left);
+		quiet_begin(&q);
+		n = php_stream_write(stream, buf, len);
+		quiet_end(&q, NULL, 0);
+		if (n < 0 || (n == 0 && stream->eof)) {
+			return transport_now_ms(c) >= deadline ? SMTP_IO_TIMEOUT : SMTP_IO_ERROR;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The crypto method: the context's ssl.crypto_method when given, else TLS 1.2 or newer. */
+static int crypto_method(php_stream *stream)
+{
+	php_stream_context *context = PHP_STREAM_CONTEXT(stream);
+	zval *val;
+	if (context && (val = php_stream_context_get_option(context, "ssl", "crypto_method")) != NULL) {
+		zend_long m = zval_get_long(val);
+		if (m > 0) {
+			return (int)(m | 1); /* the client bit */
+		}
+	}
+	return STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT;
+}
+
+static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, char *err, size_t errlen)
+{
+	smtp_quiet q;
+	int ok;
+
+	if (!smtp_tls_available()) {
+		snprintf(err, errlen, "TLS needs PHP's openssl extension, which is not loaded");
+		return -1;
+	}
+	/* bytes already buffered by PHP would be read as if they came through TLS */
+	if (stream->writepos > stream->readpos) {
+		snprintf(err, errlen, "the server sent data before TLS started (possible response injection)");
+		return -1;
+	}
+	set_timeout(stream, timeout_ms);
+	err[0] = '\0';
+	quiet_begin(&q);
+	ok = php_stream_xport_crypto_setup(stream, crypto_method(stream), NULL) >= 0
+		&& php_stream_xport_crypto_enable(stream, 1) >= 0;
+	quiet_end(&q, err, errlen);
+	if (!ok && !err[0]) {
+		snprintf(err, errlen, "the TLS handshake with %s failed", ZSTR_VAL(c->host));
+	}
+	return ok ? 0 : -1;
+}
+
+static int transport_start_tls(void *ctx, int timeout_ms, char *err, size_t errlen)
+{
+	smtp_client_obj *c = ctx;
+	php_stream *stream = smtp_transport_stream(c);
+	if (!stream) {
+		snprintf(err, errlen, "not connected");
+		return -1;
+	}
+	return enable_tls(c, stream, timeout_ms, err, errlen);
+}
+
+void smtp_transport_init(smtp_client_obj *c)
+{
+	c->transport.ctx = c;
+	c->transport.read = transport_read;
+	c->transport.write = transport_write;
+	c->transport.start_tls = transport_start_tls;
+	c->transport.now_ms = transport_now_ms;
+}
+
+zend_result smtp_transport_connect(smtp_client_obj *c)
+{
+	zend_string *target = host_port(c->host, c->port);
+	zend_string *url = zend_strpprintf(0, "tcp://%s", ZSTR_VAL(target));
+	zend_string *errstr = NULL;
+	int errcode = 0;
+	struct timeval tv;
+	php_stream_context *context;
+	php_stream *stream;
+	smtp_quiet q;
+	double t = c->timeout;
+
+	smtp_transport_close(c);
+
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (int)((t - (double)tv.tv_sec) * 1000000.0);
+	context = make_context(c);
+
+	quiet_begin(&q);
+	stream = php_stream_xport_create(ZSTR_VAL(url), ZSTR_LEN(url), 0, STREAM_XPORT_CLIENT | STREAM_XPORT_CONNECT,
+		NULL, &tv, context, &errstr, &errcode);
+	quiet_end(&q, NULL, 0);
+	/* the stream holds the context now; drop ours */
+	zend_list_delete(context->res);
+
+	if (!stream || errstr) {
+		smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "Connection to %s failed: %s",
+			ZSTR_VAL(target), errstr ? ZSTR_VAL(errstr) : "unknown error");
+		if (errstr) {
+			zend_string_release(errstr);
+		}
+		if (stream) {
+			php_stream_close(stream);
+		}
+		zend_string_release(url);
+		zend_string_release(target);
+		return FAILURE;
+	}
+	zend_string_release(url);
+
+	/* errors are reported by exceptions; reads go straight into the core's buffer, so no byte can wait
+	 * in a PHP buffer across STARTTLS */
+	stream->flags |= PHP_STREAM_FLAG_SUPPRESS_ERRORS;
+	php_stream_set_option(stream, PHP_STREAM_OPTION_READ_BUFFER, PHP_STREAM_BUFFER_NONE, NULL);
+
+	c->stream = stream;
+	c->stream_res = stream->res;
+	GC_ADDREF(c->stream_res);
+
+	if (c->tls_mode == SMTP_TLS_IMPLICIT) {
+		char err[256];
+		int ms = t * 1000.0 > (double)INT_MAX ? INT_MAX : (int)(t * 1000.0) + 1;
+		if (enable_tls(c, stream, ms, err, sizeof(err)) != 0) {
+			smtp_throw(smtp_ce_TlsException, 0, NULL, NULL, false, "TLS with %s failed: %s", ZSTR_VAL(target), err);
+			smtp_transport_close(c);
+			zend_string_release(target);
+			return FAILURE;
+		}
+	}
+	zend_string_release(target);
+	return SUCCESS;
+}
+
+/* ---- the name we give in EHLO ------------------------------------------------------------------- */
+
+static bool helo_name_ok(const char *s, size_t len)
+{
+	size_t i;
+	if (len == 0 || len > 255) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-'
+			|| ch == '.')) {
+			return false;
+		}
+	}
+	return s[0] != '.' && s[0] != '-' && s[len - 1] != '.';
+}
+
+zend_string *smtp_default_helo(void)
+{
+	char name[256];
+	const char *best = NULL;
+	struct addrinfo hints, *res = NULL;
+
+	if (SMTP_G(default_helo)) {
+		return SMTP_G(default_helo);
+	}
+	name[0] = '\0';
+	if (gethostname(name, sizeof(name) - 1) == 0) {
+		name[sizeof(name) - 1] = '\0';
+		if (strchr(name, '.') && helo_name_ok(name, strlen(name))) {
+			best = name;
+		} else if (name[0]) {
+			/* a short name: ask the resolver for the canonical one */
+			memset(&hints, 0, sizeof(hints));
+			hints.ai_family = AF_UNSPEC;
+			hints.ai_flags = AI_CANONNAME;
+			hints.ai_socktype = SOCK_STREAM;
+			if (getaddrinfo(name, NULL, &hints, &res) == 0 && res) {
+				if (res->ai_canonname && strchr(res->ai_canonname, '.')
+					&& helo_name_ok(res->ai_canonname, strlen(res->ai_canonname))) {
+					best = res->ai_canonname;
+				}
+			}
+		}
+	}
+	SMTP_G(default_helo) = zend_string_init(best ? best : "localhost", strlen(best ? best : "localhost"), 1);
+	if (res) {
+		freeaddrinfo(res);
+	}
+	return SMTP_G(default_helo);
+}
