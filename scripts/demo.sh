@@ -9,7 +9,7 @@ bash scripts/build.sh
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/smtp-demo.XXXXXX")
 trap 'bash tests/postfix/stop.sh "$state" >/dev/null 2>&1 || true' EXIT
-bash tests/postfix/start.sh "$state" 2>"$state.log" || { cat "$state.log"; exit 1; }
+bash tests/postfix/start.sh "$state" >"$state.log" 2>&1 || { cat "$state.log"; exit 1; }
 
 php -d extension="$(pwd)/modules/smtp.so" scripts/demo.php "$state/env.json"
 
@@ -26,4 +26,14 @@ echo "what arrived in the Maildir:"
 sed 's/^/  | /' "$file"
 echo
 echo "parsed by Python's email package (policy.default):"
-python3 tests/postfix/check.py "$file" | sed 's/^/  /'
+python3 - "$file" <<'PY'
+import email, email.policy, sys
+with open(sys.argv[1], "rb") as f:
+    msg = email.message_from_binary_file(f, policy=email.policy.default)
+print("  Subject:", msg["subject"])
+print("  From:   ", msg["from"])
+print("  To:     ", msg["to"])
+print("  Type:   ", msg.get_content_type(), msg.get_content_charset())
+print("  Defects:", len(msg.defects))
+print("  Body:   ", repr(msg.get_content()))
+PY
