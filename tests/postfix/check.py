@@ -30,9 +30,11 @@ import re
 import sys
 import time
 from email import policy
-from email.parser import BytesParser, BytesHeaderParser
+from email.parser import BytesParser, BytesHeaderParser, HeaderParser
 
 TRACE_NAMES = (b"return-path", b"x-original-to", b"delivered-to")
+# RFC 6532 (SMTPUTF8) allows UTF-8 local parts; the email package still flags them.
+IGNORED_HEADER_DEFECTS = ("NonASCIILocalPartDefect",)
 
 
 def clean(s):
@@ -106,7 +108,12 @@ def header_str(msg, name):
     return None if h is None else clean(h)
 
 
-def part_summary(part, path, defects_out):
+def describe(defect):
+    text = clean(defect)
+    return type(defect).__name__ + (": " + text if text else "")
+
+
+def part_summary(part, path, defects_out, header_source=None):
     ctype = part.get_content_type()
     info = {
         "path": path,
@@ -118,15 +125,22 @@ def part_summary(part, path, defects_out):
         "disposition": part.get_content_disposition(),
         "filename": clean(part.get_filename()),
         "content_id": header_str(part, "content-id"),
-        "defects": [type(d).__name__ + ": " + clean(d) for d in part.defects],
     }
-    for d in info["defects"]:
-        defects_out.append(path + ": " + d)
-    if part.is_multipart():
-        info["children"] = [part_summary(p, "%s.%d" % (path, i + 1), defects_out)
-                            for i, p in enumerate(part.iter_parts())]
-        return info
-    if ctype == "message/rfc822" or part.get_content_maintype() == "message":
+    errors = []
+    part_body(part, path, info, errors, defects_out)
+    # after decoding: the email package records payload defects (bad base64...) lazily
+    info["defects"] = [describe(d) for d in part.defects] + errors
+    for name, value in (header_source or part).items():
+        info["defects"] += ["header %s: %s" % (clean(name), describe(d)) for d in getattr(value, "defects", ())
+                            if type(d).__name__ not in IGNORED_HEADER_DEFECTS]
+    defects_out.extend(path + ": " + d for d in info["defects"])
+    return info
+
+
+def part_body(part, path, info, errors, defects_out):
+    ctype = info["content_type"]
+    if ctype in ("message/rfc822", "message/global"):
+        # sha256/size of the inner message as re-serialized by the email package
         inner = part.get_payload()
         if isinstance(inner, list) and inner:
             inner = inner[0]
@@ -134,7 +148,18 @@ def part_summary(part, path, defects_out):
         raw = inner.as_bytes(policy=policy.default) if inner is not None else b""
         info["size"] = len(raw)
         info["sha256"] = sha256(raw)
-        return info
+        return
+    if part.get_content_maintype() == "message" and isinstance(part.get_payload(), list):
+        # message/delivery-status and friends: a list of header blocks; report them as text
+        raw = b"".join(m.as_bytes(policy=policy.default) for m in part.get_payload())
+        info["size"] = len(raw)
+        info["sha256"] = sha256(raw)
+        info["text"] = clean(raw.decode("utf-8", "surrogateescape"))
+        return
+    if part.is_multipart():
+        info["children"] = [part_summary(p, "%s.%d" % (path, i + 1), defects_out)
+                            for i, p in enumerate(part.iter_parts())]
+        return
     payload = part.get_payload(decode=True)
     if payload is None:
         payload = b""
@@ -145,8 +170,7 @@ def part_summary(part, path, defects_out):
             info["text"] = clean(part.get_content())
         except Exception as e:  # unknown charset etc.
             info["text"] = None
-            defects_out.append("%s: cannot decode text: %s" % (path, e))
-    return info
+            errors.append("cannot decode text: %s" % e)
 
 
 def leaves(info):
@@ -163,13 +187,19 @@ def summarize(path):
     trace, original = strip_trace(data)
     msg = BytesParser(policy=policy.default).parsebytes(original)
     header_fields, body_off = split_header_lines(original)
+    # Top-level headers: parse them as text when they are valid UTF-8 (RFC 6532), so that
+    # raw UTF-8 (SMTPUTF8 messages) is not reported as undecodable bytes.
+    try:
+        hmsg = HeaderParser(policy=policy.default).parsestr(original[:body_off].decode("utf-8"))
+    except UnicodeDecodeError:
+        hmsg = msg
     header_lines = [clean(l.decode("utf-8", "surrogateescape").rstrip("\r\n"))
                     for f in header_fields for l in f]
     lines = original.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     defects = []
-    tree = part_summary(msg, "1", defects)
+    tree = part_summary(msg, "1", defects, header_source=hmsg)
 
     def body_of(kind):
         try:
@@ -201,21 +231,21 @@ def summarize(path):
         "max_line_length": max((len(l) for l in lines), default=0),
         "header_lines": header_lines,
         "max_header_line_length": max((len(l.encode()) for l in header_lines), default=0),
-        "headers": [[clean(k), clean(v)] for k, v in msg.items()],
-        "subject": header_str(msg, "subject"),
-        "from": header_str(msg, "from"),
-        "from_addrs": addresses(msg, "from"),
-        "sender": header_str(msg, "sender"),
-        "reply_to": header_str(msg, "reply-to"),
-        "reply_to_addrs": addresses(msg, "reply-to"),
-        "to": header_str(msg, "to"),
-        "to_addrs": addresses(msg, "to"),
-        "cc": header_str(msg, "cc"),
-        "cc_addrs": addresses(msg, "cc"),
-        "bcc": header_str(msg, "bcc"),
-        "date": header_str(msg, "date"),
-        "message_id": header_str(msg, "message-id"),
-        "mime_version": header_str(msg, "mime-version"),
+        "headers": [[clean(k), clean(v)] for k, v in hmsg.items()],
+        "subject": header_str(hmsg, "subject"),
+        "from": header_str(hmsg, "from"),
+        "from_addrs": addresses(hmsg, "from"),
+        "sender": header_str(hmsg, "sender"),
+        "reply_to": header_str(hmsg, "reply-to"),
+        "reply_to_addrs": addresses(hmsg, "reply-to"),
+        "to": header_str(hmsg, "to"),
+        "to_addrs": addresses(hmsg, "to"),
+        "cc": header_str(hmsg, "cc"),
+        "cc_addrs": addresses(hmsg, "cc"),
+        "bcc": header_str(hmsg, "bcc"),
+        "date": header_str(hmsg, "date"),
+        "message_id": header_str(hmsg, "message-id"),
+        "mime_version": header_str(hmsg, "mime-version"),
         "content_type": msg.get_content_type(),
         "body_text": body_of("plain"),
         "body_html": body_of("html"),

@@ -7,7 +7,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-DIR=${1:-${TMPDIR:-/tmp}/smtp-postfix-test}
+DIR=${1:-${SMTP_PF_DIR:-${TMPDIR:-/tmp}/smtp-postfix-test}}
 [[ -r $DIR/env.sh ]] || { echo "selftest.sh: $DIR/env.sh missing; run start.sh first" >&2; exit 2; }
 # shellcheck source=/dev/null
 . "$DIR/env.sh"
@@ -30,7 +30,7 @@ ehlo_caps() { grep -E "^$2  250[- ]" <<<"$1" | sed -E "s/^$2  250[- ]//" | tail 
 
 deliver_check() {   # NAME ID RCPT: the message is in the Maildir with the right subject/recipient
     local name=$1 id=$2 rcpt=$3 json
-    if json=$("$PY" "$SMTP_PF_CHECK" --find "$SMTP_PF_MAILDIR" --header "X-Test-Id: $id" --timeout 15); then
+    if json=$("$PY" "${SMTP_PF_CHECK:-$HERE/check.py}" --find "$SMTP_PF_MAILDIR" --header "X-Test-Id: $id" --timeout 15); then
         if "$PY" -c 'import json,sys; d=json.loads(sys.argv[1])[0]; sys.exit(0 if d["subject"]==sys.argv[2] and d["envelope"]["to"]==sys.argv[3] and not d["defects"] else 1)' \
                 "$json" "selftest $id" "$rcpt"; then
             ok "$name: delivered to the Maildir, parsed by check.py"

@@ -3,7 +3,7 @@
 #
 #   tests/postfix/start.sh [STATE_DIR]        (must run as root)
 #
-# STATE_DIR defaults to ${TMPDIR:-/tmp}/smtp-postfix-test. Everything lives in it: the
+# STATE_DIR defaults to $SMTP_PF_DIR, else ${TMPDIR:-/tmp}/smtp-postfix-test. Everything lives in it: the
 # Postfix config/queue/data dirs, the Dovecot auth config and sockets, the TLS CA and
 # server certificate, the Maildirs and the logs. The system's default Postfix/Dovecot
 # instances are not touched (no file under /etc is written). Re-running restarts cleanly:
@@ -21,14 +21,21 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The daemons started below inherit our descriptors: close everything but 0-2 so that a
+# caller reading our output through a pipe (proc_open, $(...)) is not kept waiting.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [[ $fd =~ ^[0-9]+$ ]] && (( fd > 2 )); then eval "exec $fd>&-"; fi
+done
 T0=$(date +%s%N)
 
 die()  { echo "start.sh: error: $*" >&2; exit 1; }
 note() { echo "start.sh: $*" >&2; }
 show() { local f; for f; do [[ -s $f ]] && { echo "--- $f" >&2; tail -n 30 "$f" >&2; }; done; return 0; }
 
-DIR=${1:-${TMPDIR:-/tmp}/smtp-postfix-test}
+DIR=${1:-${SMTP_PF_DIR:-${TMPDIR:-/tmp}/smtp-postfix-test}}
 HOST=${SMTP_PF_HOST:-127.0.0.1}
+HP=$HOST; [[ $HOST == *:* ]] && HP="[$HOST]"     # host part of host:port (IPv6 in brackets)
 P_PLAIN=${SMTP_PF_PLAIN:-25025}
 P_SUB=${SMTP_PF_SUBMISSION:-25587}
 P_SMTPS=${SMTP_PF_SMTPS:-25465}
@@ -53,12 +60,13 @@ id postfix >/dev/null 2>&1 || die "user 'postfix' does not exist (is the postfix
 getent group postdrop >/dev/null || die "group 'postdrop' does not exist (is the postfix package installed?)"
 id dovecot >/dev/null 2>&1 && id dovenull >/dev/null 2>&1 || die "users 'dovecot'/'dovenull' do not exist (is dovecot-core installed?)"
 for v in P_PLAIN P_SUB P_SMTPS SIZE_LIMIT TIMEOUT; do
-    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
+    [[ ${!v} =~ ^[0-9]+$ ]] || die "${v} (see SMTP_PF_* in the header) must be a number, got '${!v}'"
 done
 [[ $DIR == /* ]] || DIR=$(pwd)/$DIR
 [[ $DIR =~ ^[A-Za-z0-9/._+-]+$ ]] || die "state dir '$DIR' must match [A-Za-z0-9/._+-] (it goes into Postfix/Dovecot configs)"
-[[ $USER_NAME != *:* && $PASSWORD != *:* && $USER_NAME != *[[:space:]]* ]] \
-    || die "SMTP_PF_USER/SMTP_PF_PASSWORD must not contain ':' (and the user no whitespace)"
+[[ $USER_NAME != *:* && $PASSWORD != *:* && $USER_NAME != *[[:space:]]* && -n $USER_NAME && -n $PASSWORD
+   && $USER_NAME$PASSWORD != *[[:cntrl:]]* ]] \
+    || die "SMTP_PF_USER/SMTP_PF_PASSWORD must be non-empty, without ':' or control characters (and the user without spaces)"
 
 if [[ -n ${SMTP_PF_MAIL_UID:-} ]]; then
     MAIL_UID=$SMTP_PF_MAIL_UID; MAIL_GID=${SMTP_PF_MAIL_GID:-$SMTP_PF_MAIL_UID}
@@ -84,7 +92,7 @@ fi
 
 port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 for p in "$P_PLAIN" "$P_SUB" "$P_SMTPS"; do
-    port_busy "$p" && die "port $HOST:$p is already in use (override with SMTP_PF_PLAIN/SMTP_PF_SUBMISSION/SMTP_PF_SMTPS)"
+    port_busy "$p" && die "port $HP:$p is already in use (override with SMTP_PF_PLAIN/SMTP_PF_SUBMISSION/SMTP_PF_SMTPS)"
 done
 
 mkdir -p "$DIR"
@@ -95,9 +103,9 @@ mkdir -p "$ETC" "$TLS" "$DOV/run" "$DOV/state"
 
 # Postfix's unprivileged users must be able to reach the state dir.
 if command -v setpriv >/dev/null 2>&1; then
-    for u in postfix dovecot nobody; do
-        setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups test -x "$DIR" 2>/dev/null \
-            || die "user '$u' cannot traverse $DIR (a parent directory is not world-searchable?); pass another state dir"
+    for u in postfix:"$(id -g postfix)" dovecot:"$(id -g dovecot)" "$MAIL_UID:$MAIL_GID"; do
+        setpriv --reuid="${u%%:*}" --regid="${u##*:}" --clear-groups test -x "$DIR" 2>/dev/null \
+            || die "user ${u%%:*} cannot traverse $DIR (a parent directory is not world-searchable?); pass another state dir"
     done
 fi
 
@@ -111,7 +119,7 @@ fi
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
         -keyout server.key -out server.csr -subj "/CN=localhost"
     printf '%s\n' "basicConstraints=critical,CA:FALSE" \
-        "keyUsage=critical,digitalSignature,keyEncipherment" \
+        "keyUsage=critical,digitalSignature" \
         "extendedKeyUsage=serverAuth" \
         "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" > server.ext
     openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
@@ -130,7 +138,7 @@ cat >"$DOV/dovecot.conf" <<EOF
 # Dovecot used only as the SASL backend of the private test Postfix.
 base_dir = $DOV/run
 state_dir = $DOV/state
-instance_name = smtp-postfix-test
+instance_name = smtp-pf-${DIR##*/}
 log_path = $DOV/dovecot.log
 protocols = none
 ssl = no
@@ -181,7 +189,7 @@ myhostname = localhost
 mydomain = localdomain
 myorigin = \$myhostname
 mydestination =
-inet_interfaces = $HOST
+inet_interfaces = $HP
 inet_protocols = all
 mynetworks = 127.0.0.0/8 [::1]/128
 biff = no
@@ -257,17 +265,17 @@ EOF
 
 cat >"$ETC/master.cf" <<EOF
 # service type  private unpriv  chroot  wakeup  maxproc command + args
-$HOST:$P_PLAIN inet n - n - - smtpd
+$HP:$P_PLAIN inet n - n - - smtpd
   -o syslog_name=smtp-postfix-test/plain
   -o smtpd_tls_security_level=may
   -o smtpd_sasl_auth_enable=no
-$HOST:$P_SUB inet n - n - - smtpd
+$HP:$P_SUB inet n - n - - smtpd
   -o syslog_name=smtp-postfix-test/submission
   -o smtpd_tls_security_level=encrypt
   -o smtpd_tls_auth_only=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_recipient_restrictions=check_recipient_access,regexp:$ETC/recipient_access,permit_sasl_authenticated,reject
-$HOST:$P_SMTPS inet n - n - - smtpd
+$HP:$P_SMTPS inet n - n - - smtpd
   -o syslog_name=smtp-postfix-test/smtps
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
@@ -324,7 +332,7 @@ banner_ok() {   # plain-text 220 greeting on port $1
 }
 tls_banner_ok() {   # 220 greeting over implicit TLS on port $1, verified against our CA
     local out
-    out=$(printf 'QUIT\r\n' | timeout 5 openssl s_client -connect "$HOST:$1" -servername localhost \
+    out=$(printf 'QUIT\r\n' | timeout 5 openssl s_client -connect "$HP:$1" -servername localhost \
             -verify_return_error -CAfile "$TLS/ca.pem" -verify_hostname localhost -quiet 2>/dev/null) || true
     [[ $out == 220* ]]
 }
@@ -390,6 +398,6 @@ EOF
 chmod 644 "$DIR/env.sh" "$DIR/env.json"
 
 T1=$(date +%s%N)
-note "up in $(( (T1 - T0) / 1000000 )) ms: plain $HOST:$P_PLAIN, submission $HOST:$P_SUB (STARTTLS required), smtps $HOST:$P_SMTPS"
+note "up in $(( (T1 - T0) / 1000000 )) ms: plain $HP:$P_PLAIN, submission $HP:$P_SUB (STARTTLS required), smtps $HP:$P_SMTPS"
 note "env: $DIR/env.sh  $DIR/env.json"
 echo "$DIR/env.sh"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Stop the private Postfix master and Dovecot started by start.sh for a state dir.
 #
-#   tests/postfix/stop.sh [STATE_DIR]     (default ${TMPDIR:-/tmp}/smtp-postfix-test)
+#   tests/postfix/stop.sh [STATE_DIR]     (default $SMTP_PF_DIR, else ${TMPDIR:-/tmp}/smtp-postfix-test)
 #
 # Only processes whose pid file lives in STATE_DIR and whose command line names
 # STATE_DIR are signalled. The state dir itself (Maildirs, logs) is kept; env.sh and
 # env.json are removed so that tests see the instance is gone.
 set -uo pipefail
 
-DIR=${1:-${TMPDIR:-/tmp}/smtp-postfix-test}
+DIR=${1:-${SMTP_PF_DIR:-${TMPDIR:-/tmp}/smtp-postfix-test}}
 [[ $DIR == /* ]] || DIR=$(pwd)/$DIR
 
 note() { echo "stop.sh: $*" >&2; }
