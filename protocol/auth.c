@@ -78,7 +78,7 @@ smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge
 		return step == 1 ? smtp_buf_append(out, a->secret, a->secret_len) : SMTP_ERR_AUTH;
 	case SMTP_AUTH_CRAM_MD5:
 		/* RFC 2195: user SP hex(HMAC-MD5(secret, challenge)) */
-		if (step != 0) {
+		if (step != 0 || len == 0) { /* an empty challenge would make the answer the same every time */
 			return SMTP_ERR_AUTH;
 		}
 		smtp_hmac_md5((const unsigned char *)a->secret, a->secret_len, challenge, len, digest);

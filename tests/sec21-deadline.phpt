@@ -21,7 +21,7 @@ $cases = [
 ];
 foreach ($cases as $name => $script) {
     $srv = fake_start(['script' => $script, 'time_limit' => 20]);
-    $smtp = fake_client($srv, ['timeout' => 2, 'command_timeout' => 2, 'data_timeout' => 2]);
+    $smtp = fake_client($srv, ['timeout' => 1, 'command_timeout' => 1, 'data_timeout' => 1]);
     $start = microtime(true);
     $e = fake_catch(fn() => $smtp->send((new Smtp\Message)->from('a@example.com')->to('b@example.com')->subject('s')->text('t')));
     $elapsed = microtime(true) - $start;
@@ -30,8 +30,8 @@ foreach ($cases as $name => $script) {
     $p = [];
     if (!$e instanceof Smtp\Exception) $p[] = 'no Smtp\Exception: ' . fake_describe($e);
     elseif (!$e->isTransient()) $p[] = 'not transient';
-    // The whole reply would take 10+ s; a 2 s deadline per command must fire well before.
-    if ($elapsed < 1.5 || $elapsed > 7) $p[] = sprintf('took %.1f s', $elapsed);
+    // The whole reply would take 10+ s; a 1 s deadline per command must fire well before.
+    if ($elapsed < 0.9 || $elapsed > 5) $p[] = sprintf('took %.1f s', $elapsed);
     printf("%-24s %s\n", $name, $p ? 'FAIL ' . implode('; ', $p) : 'ok');
 }
 ?>

@@ -835,6 +835,9 @@ if (!is_array($cfg)) {
     fwrite(STDERR, "fake server: bad config file\n");
     exit(64);
 }
+if (!empty($cfg['tls']) && !extension_loaded('openssl') && function_exists('dl')) {
+    @dl('openssl');     // e.g. a Windows php.ini without extension=openssl
+}
 if (isset($cfg['tls']) && is_string($cfg['tls'])) {
     require __DIR__ . '/cert.inc';
     $cfg['tls'] = fake_cert($cfg['tls']);
