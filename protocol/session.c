@@ -40,6 +40,9 @@ struct smtp_session {
 	int transient;
 	char error[512];
 
+	/* transactions whose replies are still to come, oldest first (more than one only in a batch) */
+	struct txn *inflight;
+
 	/* secrets to blank out of replies and the transcript while AUTH runs */
 	const char *redact[3];
 	size_t redact_len[3];
@@ -835,8 +838,31 @@ typedef struct txn {
 	int bdat_failed;
 	int final_code;
 	smtp_reply first_failure;    /* the first reply that went wrong */
-	smtp_status io;              /* a fatal error while streaming, reported after cleanup */
+	int defer_flush;             /* batch: the LAST chunk may wait in the buffer for the next message */
+	int needs_reset;             /* failed in a batch: RSET once nothing is in flight */
+	struct txn *next;            /* in the session's in-flight list */
 } txn;
+
+static void inflight_push(smtp_session *s, txn *t)
+{
+	txn **at = &s->inflight;
+	while (*at) {
+		at = &(*at)->next;
+	}
+	t->next = NULL;
+	*at = t;
+}
+
+static void inflight_remove(smtp_session *s, txn *t)
+{
+	txn **at = &s->inflight;
+	while (*at && *at != t) {
+		at = &(*at)->next;
+	}
+	if (*at) {
+		*at = t->next;
+	}
+}
 
 static char *dup_str(const char *s, size_t len)
 {
@@ -860,14 +886,25 @@ static size_t pending_count(const txn *t)
 	return (size_t)t->mail_pending + (t->rcpt_sent - t->rcpt_next) + (size_t)t->data_pending + t->bdat_pending;
 }
 
-/* Read the oldest outstanding reply and file it where it belongs. */
-static smtp_status read_pending(txn *t)
+/* Read the oldest outstanding reply (of the oldest transaction in flight) and file it where it belongs. */
+static smtp_status read_pending(smtp_session *s)
 {
-	smtp_session *s = t->s;
-	int is_final = !t->mail_pending && t->rcpt_next == t->rcpt_sent && !t->data_pending && t->bdat_pending == 1
+	txn *t = s->inflight;
+	int is_final, code;
+	smtp_status st;
+	while (t && pending_count(t) == 0 && t->next) { /* answered in full: the reply is for a later one */
+		s->inflight = t->next;
+		t = t->next;
+	}
+	if (!t) {
+		return fail(s, SMTP_ERR_STATE, 1, "no reply is expected", NULL);
+	}
+	if ((st = flush(s)) != SMTP_OK) { /* a command still in the buffer would never be answered */
+		return st;
+	}
+	is_final = !t->mail_pending && t->rcpt_next == t->rcpt_sent && !t->data_pending && t->bdat_pending == 1
 		&& t->last_sent;
-	smtp_status st = read_reply(s, is_final ? s->data_ms : s->command_ms);
-	int code;
+	st = read_reply(s, is_final ? s->data_ms : s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
 	}
@@ -908,11 +945,11 @@ static smtp_status read_pending(txn *t)
 	return SMTP_OK;
 }
 
-/* Read replies until at most keep are outstanding. */
+/* Read replies until at most keep of t's are outstanding (those of earlier transactions come first). */
 static smtp_status settle(txn *t, size_t keep)
 {
 	while (pending_count(t) > keep) {
-		smtp_status st = read_pending(t);
+		smtp_status st = read_pending(t->s);
 		if (st != SMTP_OK) {
 			return st;
 		}
@@ -942,7 +979,7 @@ static smtp_status queue_bdat(txn *t, int last)
 	smtp_buf_reset(&s->chunk);
 	t->bdat_pending++;
 	t->last_sent = last;
-	st = flush(s);
+	st = last && t->defer_flush && s->out.len < OUT_FLUSH_AT ? SMTP_OK : flush(s);
 	if (st == SMTP_OK && !last) {
 		/* keep one chunk in flight; collect the replies to everything before it */
 		st = settle(t, 1);
@@ -1174,142 +1211,318 @@ static smtp_status check_envelope(smtp_session *s, const smtp_envelope *env, smt
 	return SMTP_OK;
 }
 
-smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_body_fn body_fn, void *body_ctx,
-	smtp_send_result *result)
+/* Queue MAIL and the RCPTs; without pipelining, wait for each reply. */
+static smtp_status txn_envelope(txn *t, int pipe, smtp_buf *line)
 {
-	smtp_buf line;
-	txn t;
+	smtp_session *s = t->s;
+	const smtp_envelope *env = t->env;
 	smtp_status st;
 	size_t i;
-	int pipe = s->caps.pipelining && s->want_pipelining;
-	int bdat = s->caps.chunking && s->want_chunking;
-	/* the body may go out before the RCPT replies only when a rejection cannot lead to a partial delivery */
-	int early_body;
 
+	smtp_buf_reset(line);
+	build_mail_line(s, env, line);
+	st = queue_line(s, line->data, line->len, SMTP_MAX_COMMAND_LINE, 0);
+	t->mail_pending = 1;
+	if (st == SMTP_OK && !pipe) {
+		st = settle(t, 0);
+		if (st == SMTP_OK && t->mail_code / 100 != 2) {
+			return SMTP_OK;
+		}
+	}
+	for (i = 0; st == SMTP_OK && i < env->rcpt_count; i++) {
+		smtp_buf_reset(line);
+		build_rcpt_line(s, env, &env->rcpt[i], line);
+		st = queue_line(s, line->data, line->len, SMTP_MAX_COMMAND_LINE, 0);
+		t->rcpt_sent++;
+		if (st == SMTP_OK && !pipe) {
+			st = settle(t, 0);
+		}
+	}
+	return st;
+}
+
+static int rcpts_refused(const txn *t)
+{
+	return t->accepted == 0 || (t->accepted < t->rcpt_sent && !t->env->partial);
+}
+
+/*
+ * Turn what a finished transaction heard into its status. st is how the exchange itself went. In a
+ * batch the RSET a failed transaction needs is left to the caller (later transactions are on the wire).
+ */
+static smtp_status txn_finish(txn *t, smtp_status st, int bdat, int in_batch)
+{
+	smtp_session *s = t->s;
+	smtp_send_result *result = t->res;
+
+	if (st != SMTP_OK && st != SMTP_ERR_REPLY) {
+		/* the connection failed under us, or the body could not be produced: nothing is known sent */
+		s->usable = 0;
+		s->inflight = NULL;
+		return st;
+	}
+	inflight_remove(s, t);
+	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421 */
+		s->inflight = NULL;
+		return SMTP_ERR_REPLY;
+	}
+	if (t->mail_code / 100 != 2) {
+		reply_copy(&s->parser.reply, &t->first_failure);
+		st = fail_reply(s, SMTP_ERR_REPLY, "sender rejected");
+	} else if (rcpts_refused(t)) {
+		st = rejected_recipients(s, t);
+	} else if (!bdat && t->data_code != 354) {
+		reply_copy(&s->parser.reply, &t->first_failure);
+		st = fail_reply(s, SMTP_ERR_REPLY, "DATA rejected");
+	} else if (t->bdat_failed) {
+		reply_copy(&s->parser.reply, &t->first_failure);
+		st = fail_reply(s, SMTP_ERR_REPLY, "message data rejected");
+	} else if (t->final_code / 100 != 2) {
+		st = fail_reply(s, SMTP_ERR_REPLY, "message not accepted");
+		if (!bdat) {
+			return st; /* after the final dot the transaction is over either way */
+		}
+	} else {
+		parse_queue_id(result, s->parser.reply.text.data);
+		return SMTP_OK;
+	}
+	if (t->data_code == 354 && !t->last_sent) {
+		/* the server waits for a body we must not send: hanging up is the only way not to deliver */
+		s->usable = 0;
+	} else if (in_batch) {
+		t->needs_reset = 1;
+	} else {
+		abandon(s);
+	}
+	return st;
+}
+
+static void txn_init(txn *t, smtp_session *s, const smtp_envelope *env, smtp_send_result *result)
+{
+	memset(t, 0, sizeof(*t));
+	t->s = s;
+	t->env = env;
+	t->res = result;
+	smtp_buf_init(&t->first_failure.text);
+}
+
+/* What both send paths check first; fills result's arrays. */
+static smtp_status txn_prepare(smtp_session *s, const smtp_envelope *env, smtp_send_result *result, smtp_buf *line)
+{
+	smtp_status st;
 	memset(result, 0, sizeof(*result));
 	if (!s->usable) {
 		return fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
 	}
 	s->error[0] = '\0';
 	reply_clear(&s->error_reply);
-	smtp_buf_init(&line);
-	if ((st = check_envelope(s, env, &line)) != SMTP_OK) {
-		smtp_buf_free(&line);
+	if ((st = check_envelope(s, env, line)) != SMTP_OK) {
 		return st;
 	}
 	if (result_init(result, env->rcpt_count) != SMTP_OK) {
-		smtp_buf_free(&line);
 		return fail(s, SMTP_ERR_NOMEM, 0, "out of memory", NULL);
 	}
-	memset(&t, 0, sizeof(t));
-	t.s = s;
-	t.env = env;
-	t.res = result;
-	smtp_buf_init(&t.first_failure.text);
-	early_body = pipe && bdat && (env->rcpt_count == 1 || env->partial);
+	return SMTP_OK;
+}
 
-	/* MAIL and RCPT: one group when pipelining, else one round trip each */
-	smtp_buf_reset(&line);
-	build_mail_line(s, env, &line);
-	st = queue_line(s, line.data, line.len, SMTP_MAX_COMMAND_LINE, 0);
-	t.mail_pending = 1;
-	if (st == SMTP_OK && !pipe) {
-		st = flush(s);
-		if (st == SMTP_OK) {
+smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_body_fn body_fn, void *body_ctx,
+	smtp_send_result *result)
+{
+	smtp_buf line;
+	txn t;
+	smtp_status st;
+	int pipe = s->caps.pipelining && s->want_pipelining;
+	int bdat = s->caps.chunking && s->want_chunking;
+
+	smtp_buf_init(&line);
+	st = txn_prepare(s, env, result, &line);
+	if (st != SMTP_OK) {
+		smtp_buf_free(&line);
+		return st;
+	}
+	txn_init(&t, s, env, result);
+	inflight_push(s, &t);
+
+	st = txn_envelope(&t, pipe, &line);
+	if (st != SMTP_OK || (!pipe && (t.mail_code / 100 != 2 || rcpts_refused(&t)))) {
+		goto finish;
+	}
+	if (pipe && bdat && (env->rcpt_count == 1 || env->partial)) {
+		/* a rejection cannot lead to a partial delivery: the body goes out before the RCPT replies,
+		 * and the whole transaction costs one round trip */
+		st = stream_body(&t, 1, body_fn, body_ctx);
+		if ((st == SMTP_OK || st == SMTP_ERR_REPLY) && s->usable) {
 			st = settle(&t, 0);
 		}
-		if (st == SMTP_OK && t.mail_code / 100 != 2) {
-			goto decide;
-		}
-	}
-	for (i = 0; st == SMTP_OK && i < env->rcpt_count; i++) {
-		smtp_buf_reset(&line);
-		build_rcpt_line(s, env, &env->rcpt[i], &line);
-		st = queue_line(s, line.data, line.len, SMTP_MAX_COMMAND_LINE, 0);
-		t.rcpt_sent++;
-		if (st == SMTP_OK && !pipe) {
-			st = flush(s);
-			if (st == SMTP_OK) {
-				st = settle(&t, 0);
-			}
-		}
-	}
-	if (st != SMTP_OK || (!pipe && (t.accepted == 0 || (t.accepted < t.rcpt_sent && !env->partial)))) {
-		goto decide;
-	}
-	if (early_body) {
-		st = stream_body(&t, 1, body_fn, body_ctx);
-		if (st == SMTP_OK || st == SMTP_ERR_REPLY) {
-			st = s->usable ? settle(&t, 0) : st;
-		}
-		goto decide;
+		goto finish;
 	}
 	if (!bdat) {
 		st = queue_line(s, "DATA", 4, SMTP_MAX_COMMAND_LINE, 0);
 		t.data_pending = 1;
 	}
 	if (st == SMTP_OK) {
-		st = flush(s);
-	}
-	if (st == SMTP_OK) {
 		st = settle(&t, 0);
 	}
-	if (st != SMTP_OK || t.mail_code / 100 != 2 || t.accepted == 0 || (t.accepted < t.rcpt_sent && !env->partial)
-		|| (!bdat && t.data_code != 354)) {
-		goto decide;
+	if (st != SMTP_OK || t.mail_code / 100 != 2 || rcpts_refused(&t) || (!bdat && t.data_code != 354)) {
+		goto finish;
 	}
 	st = stream_body(&t, bdat, body_fn, body_ctx);
 	if (st == SMTP_OK || (st == SMTP_ERR_REPLY && s->usable)) {
 		st = settle(&t, 0);
 	}
 
-decide:
+finish:
 	smtp_buf_free(&line);
-	if (st != SMTP_OK && st != SMTP_ERR_REPLY) {
-		/* the connection failed under us, or the body could not be produced: nothing is known sent */
-		s->usable = 0;
-		smtp_buf_free(&t.first_failure.text);
-		return st;
-	}
-	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421 */
-		smtp_buf_free(&t.first_failure.text);
-		return SMTP_ERR_REPLY;
-	}
-	if (t.mail_code / 100 != 2) {
-		reply_copy(&s->parser.reply, &t.first_failure);
-		fail_reply(s, SMTP_ERR_REPLY, "sender rejected");
-		st = SMTP_ERR_REPLY;
-	} else if (t.accepted == 0 || (t.accepted < t.rcpt_sent && !env->partial)) {
-		st = rejected_recipients(s, &t);
-	} else if (!bdat && t.data_code != 354) {
-		reply_copy(&s->parser.reply, &t.first_failure);
-		fail_reply(s, SMTP_ERR_REPLY, "DATA rejected");
-		st = SMTP_ERR_REPLY;
-	} else if (t.bdat_failed) {
-		reply_copy(&s->parser.reply, &t.first_failure);
-		fail_reply(s, SMTP_ERR_REPLY, "message data rejected");
-		st = SMTP_ERR_REPLY;
-	} else if (t.final_code / 100 != 2) {
-		fail_reply(s, SMTP_ERR_REPLY, "message not accepted");
-		st = SMTP_ERR_REPLY;
-		smtp_buf_free(&t.first_failure.text);
-		if (bdat) {
-			abandon(s);
-		}
-		return st;
-	} else {
-		parse_queue_id(result, s->parser.reply.text.data);
-		smtp_buf_free(&t.first_failure.text);
-		return SMTP_OK;
-	}
+	st = txn_finish(&t, st, bdat, 0);
+	inflight_remove(s, &t);
 	smtp_buf_free(&t.first_failure.text);
-	if (t.data_code == 354 && !t.last_sent) {
-		/* the server waits for a body we must not send: hanging up is the only way not to deliver */
-		s->usable = 0;
-	} else {
-		abandon(s);
-	}
 	return st;
+}
+
+/* ---- batches ------------------------------------------------------------------------------------- */
+
+#define BATCH_WINDOW 32   /* transactions in flight at once */
+
+void smtp_batch_item_free(smtp_batch_item *item)
+{
+	smtp_send_result_free(&item->result);
+	free(item->reply);
+	free(item->error);
+	item->reply = item->error = NULL;
+}
+
+/* Copy what the session knows of the item's outcome into the item. */
+static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
+{
+	const smtp_reply *r = st == SMTP_OK ? &s->parser.reply : &s->error_reply;
+	item->attempted = 1;
+	item->status = st;
+	item->reply_code = r->code;
+	memcpy(item->enhanced, r->enhanced, sizeof(item->enhanced));
+	free(item->reply);
+	item->reply = r->code ? dup_str(r->text.data, r->text.len) : NULL;
+	free(item->error);
+	item->error = st == SMTP_OK ? NULL : dup_str(s->error, strlen(s->error));
+	item->transient = st == SMTP_OK ? 0 : s->transient;
+}
+
+smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count)
+{
+	txn *window;
+	size_t *slot_item;
+	size_t next = 0, head = 0, tail = 0; /* ring of in-flight transactions: [head, tail) */
+	smtp_buf line;
+	smtp_status fatal = SMTP_OK;
+	int pipe = s->caps.pipelining && s->want_pipelining;
+	int bdat = s->caps.chunking && s->want_chunking;
+	int failed_in_window = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		items[i].attempted = 0;
+		items[i].retry = 0;
+	}
+	window = calloc(BATCH_WINDOW, sizeof(*window));
+	slot_item = calloc(BATCH_WINDOW, sizeof(*slot_item));
+	if (!window || !slot_item) {
+		free(window);
+		free(slot_item);
+		return fail(s, SMTP_ERR_NOMEM, 0, "out of memory", NULL);
+	}
+	smtp_buf_init(&line);
+	while (fatal == SMTP_OK && (next < count || head != tail)) {
+		smtp_batch_item *item = next < count ? &items[next] : NULL;
+		int pipelinable = item && pipe && bdat && (item->env->rcpt_count == 1 || item->env->partial);
+
+		if (item && pipelinable && tail - head < BATCH_WINDOW && !failed_in_window) {
+			/* start one more transaction without waiting for the earlier ones' replies */
+			txn *t = &window[tail % BATCH_WINDOW];
+			smtp_status st = txn_prepare(s, item->env, &item->result, &line);
+			next++;
+			if (st != SMTP_OK) {
+				batch_record(s, item, st);
+				if (!s->usable) {
+					fatal = st;
+				}
+				continue;
+			}
+			txn_init(t, s, item->env, &item->result);
+			t->defer_flush = 1;
+			inflight_push(s, t);
+			slot_item[tail % BATCH_WINDOW] = (size_t)(item - items);
+			tail++;
+			st = txn_envelope(t, 1, &line);
+			if (st == SMTP_OK) {
+				st = stream_body(t, 1, item->body_fn, item->body_ctx);
+			}
+			if (st != SMTP_OK && st != SMTP_ERR_REPLY) {
+				fatal = st;
+			} else if (st == SMTP_ERR_REPLY) {
+				failed_in_window = 1; /* a large body saw its transaction fail: stop queueing behind it */
+			}
+			continue;
+		}
+		if (head != tail) {
+			/* collect the oldest transaction */
+			txn *t = &window[head % BATCH_WINDOW];
+			smtp_batch_item *done = &items[slot_item[head % BATCH_WINDOW]];
+			smtp_status st = settle(t, 0);
+			int failed_before = failed_in_window;
+			st = txn_finish(t, st, 1, 1);
+			head++;
+			if (st != SMTP_OK && !s->usable) {
+				batch_record(s, done, st);
+				fatal = st;
+			} else if (failed_before && t->mail_code == 503) {
+				/* refused only because the failed transaction before it was still open: send it again */
+				smtp_send_result_free(&done->result);
+				done->retry = 1;
+			} else {
+				batch_record(s, done, st);
+			}
+			if (st != SMTP_OK) {
+				failed_in_window = 1;
+			}
+			smtp_buf_free(&t->first_failure.text);
+			if (head == tail && failed_in_window && fatal == SMTP_OK) {
+				/* nothing in flight: clear the server's state, then carry on (retries first) */
+				abandon(s);
+				failed_in_window = 0;
+				if (!s->usable) {
+					fatal = SMTP_ERR_CLOSED;
+				}
+			}
+			continue;
+		}
+		/* nothing in flight and the next item cannot be pipelined: one ordinary transaction */
+		{
+			smtp_status st = smtp_session_send(s, item->env, item->body_fn, item->body_ctx, &item->result);
+			next++;
+			batch_record(s, item, st);
+			if (!s->usable) {
+				fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
+			}
+		}
+	}
+	/* what was in flight when the connection failed is not known sent */
+	while (head != tail) {
+		txn *t = &window[head % BATCH_WINDOW];
+		batch_record(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
+		smtp_buf_free(&t->first_failure.text);
+		head++;
+	}
+	s->inflight = NULL;
+	/* retries: one ordinary transaction each */
+	for (i = 0; i < count && fatal == SMTP_OK && s->usable; i++) {
+		if (items[i].retry && !items[i].attempted) {
+			smtp_status st = smtp_session_send(s, items[i].env, items[i].body_fn, items[i].body_ctx, &items[i].result);
+			batch_record(s, &items[i], st);
+		}
+	}
+	free(window);
+	free(slot_item);
+	smtp_buf_free(&line);
+	return s->usable ? SMTP_OK : (fatal != SMTP_OK ? fatal : SMTP_ERR_CLOSED);
 }
 
 /* ---- simple commands ----------------------------------------------------------------------------- */

@@ -271,6 +271,35 @@ void smtp_send_result_free(smtp_send_result *r);
 smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_body_fn body_fn, void *body_ctx,
 	smtp_send_result *result);
 
+/* One message of a batch: what to send, and what became of it. */
+typedef struct smtp_batch_item {
+	const smtp_envelope *env;
+	smtp_body_fn body_fn;
+	void *body_ctx;
+	/* filled in by smtp_session_send_batch() */
+	int attempted;              /* 0: never started (the connection was lost before its turn) */
+	int retry;                  /* internal */
+	smtp_status status;
+	smtp_send_result result;
+	int transient;
+	int reply_code;             /* the reply behind the status: the final reply, or the failing one */
+	char enhanced[16];
+	char *reply;                /* its text, or NULL */
+	char *error;                /* a message when status != SMTP_OK */
+} smtp_batch_item;
+
+void smtp_batch_item_free(smtp_batch_item *item);
+
+/*
+ * Send several messages on one connection. With PIPELINING and CHUNKING, each message whose rejection
+ * cannot cause a partial delivery (one recipient, or partial) is written without waiting for the
+ * replies to the ones before it, up to a window, so a batch costs about one round trip per window
+ * rather than per message; the rest go one transaction at a time. One failed message never takes the
+ * others down: each item gets its own status. Returns SMTP_OK while the connection is still usable;
+ * otherwise the error that ended it, with the items never started left attempted = 0.
+ */
+smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count);
+
 smtp_status smtp_session_rset(smtp_session *s);
 smtp_status smtp_session_noop(smtp_session *s);
 /* QUIT and wait for its reply; the connection is then to be closed by the caller. */

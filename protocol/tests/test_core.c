@@ -903,6 +903,116 @@ static void test_input_checks(void)
 	script_free(&sc);
 }
 
+static void batch_items(smtp_batch_item *items, smtp_envelope *envs, text_body *bodies, size_t n)
+{
+	size_t i;
+	memset(items, 0, n * sizeof(*items));
+	for (i = 0; i < n; i++) {
+		memset(&envs[i], 0, sizeof(envs[i]));
+		envs[i].from = "a@example.com";
+		envs[i].rcpt = &rcpts[i % 3];
+		envs[i].rcpt_count = 1;
+		bodies[i].text = "Subject: batch\r\n\r\nhello\r\n";
+		bodies[i].len = strlen(bodies[i].text);
+		items[i].env = &envs[i];
+		items[i].body_fn = write_text;
+		items[i].body_ctx = &bodies[i];
+	}
+}
+
+static void test_batch(void)
+{
+	script sc;
+	smtp_session *s;
+	smtp_batch_item items[3];
+	smtp_envelope envs[3];
+	text_body bodies[3];
+	size_t i;
+
+	/* all three in one write, replies matched in order */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q1\r\n250 ok\r\n250 ok\r\n250 queued as Q2\r\n"
+		"250 ok\r\n250 ok\r\n250 queued as Q3\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	sc.writes = 0;
+	CHECK(smtp_session_send_batch(s, items, 3) == SMTP_OK);
+	CHECK(sc.writes == 1);
+	for (i = 0; i < 3; i++) {
+		char want[8];
+		snprintf(want, sizeof(want), "Q%d", (int)i + 1);
+		CHECK(items[i].attempted && items[i].status == SMTP_OK);
+		CHECK(items[i].result.queue_id && strcmp(items[i].result.queue_id, want) == 0);
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* the second is rejected; the third, refused only because the second was still open, is sent again */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q1\r\n250 ok\r\n550 5.1.1 no such user\r\n"
+		"554 5.5.1 no valid recipients\r\n503 5.5.1 nested MAIL\r\n503 5.5.1 need MAIL\r\n503 5.5.1 need RCPT\r\n");
+	serve(&sc, "250 reset\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q3\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	CHECK(smtp_session_send_batch(s, items, 3) == SMTP_OK);
+	CHECK(items[0].status == SMTP_OK);
+	CHECK(items[1].status == SMTP_ERR_RECIPIENTS && items[1].reply_code == 550);
+	CHECK(items[1].error && strstr(items[1].error, "c@example.com"));
+	CHECK(items[2].status == SMTP_OK && items[2].result.queue_id && strcmp(items[2].result.queue_id, "Q3") == 0);
+	CHECK(strstr(sent(&sc), "RSET\r\n") != NULL);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* the connection drops after the first: the others are never reported sent */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q1\r\n250 ok\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	CHECK(smtp_session_send_batch(s, items, 3) == SMTP_ERR_CLOSED);
+	CHECK(items[0].status == SMTP_OK);
+	CHECK(items[1].attempted && items[1].status == SMTP_ERR_CLOSED && items[1].transient);
+	CHECK(items[2].attempted && items[2].status == SMTP_ERR_CLOSED);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* without CHUNKING: one transaction after the other, still one result each */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	serve(&sc, "250 queued as Q1\r\n");
+	serve(&sc, "250 ok\r\n550 no\r\n554 no valid recipients\r\n");
+	serve(&sc, "250 reset\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	CHECK(smtp_session_send_batch(s, items, 3) == SMTP_ERR_CLOSED);
+	CHECK(items[0].status == SMTP_OK && items[1].status == SMTP_ERR_RECIPIENTS);
+	CHECK(items[2].status == SMTP_ERR_CLOSED && items[2].transient);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
 int main(void)
 {
 	test_reply_parser();
@@ -916,5 +1026,6 @@ int main(void)
 	test_auth();
 	test_deadlines();
 	test_input_checks();
+	test_batch();
 	return test_summary("test_core");
 }
