@@ -402,6 +402,20 @@ smtp_status smtp_mime_filename_param(smtp_buf *out, size_t *column, const char *
 	if (param_len == 0 || param_len > 32 || memchr(name, '\0', len) != NULL || !smtp_utf8_valid(name, len)) {
 		return SMTP_ERR_INPUT;
 	}
+	if (memchr(name, '\r', len) || memchr(name, '\n', len)) {
+		/* a line break has no place in a file name: drop it rather than hand it to the receiver */
+		smtp_buf clean;
+		smtp_buf_init(&clean);
+		for (i = 0; i < len; i++) {
+			if (name[i] != '\r' && name[i] != '\n') {
+				smtp_buf_append(&clean, name + i, 1);
+			}
+		}
+		st = clean.failed ? SMTP_ERR_NOMEM
+			: smtp_mime_filename_param(out, column, param, clean.data ? clean.data : "", clean.len);
+		smtp_buf_free(&clean);
+		return st;
+	}
 
 	/* param="name" when it is plain and fits on one line. */
 	if (name_fits_quoted_string(p, len) && param_len + 3 + len + 3 <= HEADER_LINE_LIMIT) {

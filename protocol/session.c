@@ -428,6 +428,7 @@ static smtp_status ehlo(smtp_session *s, const char *helo, int allow_helo, smtp_
 static smtp_status starttls(smtp_session *s, int required)
 {
 	char err[256];
+	int rc;
 	smtp_status st = command(s, "STARTTLS", s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
@@ -445,8 +446,11 @@ static smtp_status starttls(smtp_session *s, int required)
 			"the server sent data after its STARTTLS reply before TLS started (possible response injection)", NULL);
 	}
 	err[0] = '\0';
-	if (s->t.start_tls(s->t.ctx, s->command_ms, err, sizeof(err)) != 0) {
-		return fail(s, SMTP_ERR_TLS, 1, "TLS handshake failed", err[0] ? err : "unknown error");
+	rc = s->t.start_tls(s->t.ctx, s->command_ms, err, sizeof(err));
+	if (rc != 0) {
+		fail(s, SMTP_ERR_TLS, 1, "TLS handshake failed", err[0] ? err : "unknown error");
+		s->transient = rc == SMTP_IO_TIMEOUT || rc == SMTP_IO_ERROR; /* a drop, not a refusal */
+		return SMTP_ERR_TLS;
 	}
 	s->tls_active = 1;
 	/* RFC 3207 4.2: forget everything learned before TLS */

@@ -60,7 +60,9 @@ typedef struct smtp_transport {
 	long (*read)(void *ctx, char *buf, size_t cap, int timeout_ms);
 	/* Write all len bytes. Returns 0, SMTP_IO_ERROR or SMTP_IO_TIMEOUT. */
 	int (*write)(void *ctx, const char *buf, size_t len, int timeout_ms);
-	/* Start TLS as a client on the open connection. Returns 0, or non-zero with a message in err. */
+	/* Start TLS as a client on the open connection. Returns 0; SMTP_IO_TIMEOUT or SMTP_IO_ERROR when the
+	 * connection timed out or broke during the handshake (transient); any other non-zero value when TLS
+	 * itself failed (certificate, protocol). A message goes in err. */
 	int (*start_tls)(void *ctx, int timeout_ms, char *err, size_t errlen);
 	/* A monotonic clock in milliseconds. */
 	int64_t (*now_ms)(void *ctx);

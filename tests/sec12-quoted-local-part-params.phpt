@@ -24,6 +24,7 @@ foreach (['plain EHLO' => ['ENHANCEDSTATUSCODES'], 'DSN + PIPELINING' => ['PIPEL
         $msg = (new Smtp\Message)->from($addr)->to($addr)->cc('ok@example.com')->subject('s')->text("t\n");
         $e = fake_catch(fn() => $smtp->send($msg));
         $e2 = fake_catch(fn() => $smtp->send("Subject: raw\r\n\r\nbody\r\n", $addr, [$addr]));
+        // sendMail() also takes "Name <addr>": a "<" inside the quotes must not confuse it
         $e3 = fake_catch(fn() => $smtp->sendMail($addr, $addr, 's', 'b'));
         fake_done($smtp);
         $t = fake_wait($srv);
@@ -59,9 +60,8 @@ $smtp->send((new Smtp\Message)->from('a@example.com')->to($evil)->subject('s')->
 fake_done($smtp);
 $t = fake_wait($srv);
 foreach ($t['lines'] as $l) {
-    if (str_starts_with($l, 'RCPT')) var_dump($l);
+    if (str_starts_with($l, 'RCPT')) var_dump($l === "RCPT TO:<$evil>\r\n", $l);
 }
-var_dump($t['messages'][0]['rcpt']);
 ?>
 --EXPECT--
 -- plain EHLO
@@ -77,9 +77,6 @@ var_dump($t['messages'][0]['rcpt']);
 "<x>"@example.com                    ok
 "x ORCPT=rfc822;e@x"@example.com     ok
 -- the exact line
-string(43) "RCPT TO:<"x> ORCPT=rfc822;e@x"@example.com>
+bool(true)
+string(45) "RCPT TO:<"x> ORCPT=rfc822;e@x"@example.com>
 "
-array(1) {
-  [0]=>
-  string(20) ""x> ORCPT=rfc822;e@x""
-}

@@ -9,8 +9,9 @@
  *   - no crash, no sanitizer report, SMTP_OK (no allocation fails here);
  *   - every keyword is non-empty-looking upper case: no byte 'a'-'z', no ' ' or '=', and keyword and
  *     parameter are NUL-terminated strings without '\n';
- *   - smtp_capability_param() finds every listed keyword, in any case, and returns the parameter of the
- *     first item with that keyword; a keyword that is not listed is not found;
+ *   - smtp_capability_param() finds every listed keyword (on long lists: the first 32 and every 16th),
+ *     in any case, and returns the parameter of the first item with that keyword; a keyword that is not
+ *     listed is not found;
  *   - the flags agree with the keywords (PIPELINING, CHUNKING, STARTTLS, 8BITMIME, SMTPUTF8, DSN,
  *     ENHANCEDSTATUSCODES, SIZE), and an AUTH flag is only set when an AUTH item names the mechanism;
  *   - through the reply parser: no more items than reply lines after the greeting line;
@@ -120,6 +121,10 @@ static void check_caps(const smtp_capabilities *caps)
 		}
 		if (strchr(param, '\n')) {
 			FAIL("parameter of %s spans lines", kw);
+		}
+		/* a lookup is linear: on long lists look up the first 32 items and every 16th after them */
+		if (i >= 32 && i % 16 != 0) {
+			continue;
 		}
 		found = smtp_capability_param(caps, kw);
 		if (found == NULL) {

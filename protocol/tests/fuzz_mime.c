@@ -5,7 +5,8 @@
  *   byte 0      flags: bit 0 text body, bit 1 HTML body, bit 2 an attachment, bit 3 the attachment is
  *               inline (embedded, with a Content-ID), bits 4-5 charset (default, "utf-8", "ISO-8859-1",
  *               "Shift_JIS"), bit 6 no random function (the writer's fallback), bit 7 two Cc mailboxes
- *   byte 1      the random function's byte: it returns this byte every time (a hostile, fixed source)
+ *   byte 1      bits 0-6: the random function's byte: it returns this byte every time (a hostile, fixed
+ *               source); bit 7: raw mode (below)
  *   the rest    fields separated by NUL: subject, From name, To name, text body, HTML body, extra header
  *               name, its value, attachment file name, From address; everything after the ninth NUL is
  *               the attachment data (NULs and all)
@@ -13,7 +14,10 @@
  * Only what the binding would accept goes in: single-line fields have CR and LF replaced by spaces,
  * text is made valid UTF-8 (invalid bytes become '?') when the charset is UTF-8, a header name is printable
  * ASCII without ':' and not one the writer makes, an address that smtp_address_valid() refuses is
- * replaced. The writer must then succeed, and its output must have:
+ * replaced. The writer must then succeed. In raw mode the fields go in as they are (only the From
+ * address is still replaced when empty) and the writer may refuse them: then with SMTP_ERR_INPUT, an
+ * error message within the (sometimes short) buffer, and nothing written. Whenever it succeeds, in
+ * either mode, its output must have:
  *   - no NUL, CR only before LF, LF only after CR, a CRLF at the end, no line over 998 octets;
  *   - a header block up to the first empty line whose every line is a field start "Name:" (followed by
  *     white space or the end of the line) or a folded continuation (SP/HTAB, not white space alone),
@@ -945,6 +949,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *charset;
 	int utf8, flags, use_random;
 	unsigned char random_byte;
+	int raw_mode;
+	size_t errlen;
 	size_t i, pos, nraw;
 	char err[256];
 	smtp_status st;
@@ -953,7 +959,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	flags = data[0];
-	random_byte = data[1];
+	random_byte = data[1] & 0x7F;
+	raw_mode = data[1] & 0x80;
 	use_random = !(flags & 0x40);
 	charset = charsets[(flags >> 4) & 3];
 	utf8 = charset[0] == '\0' || !strcmp(charset, "utf-8");
@@ -973,15 +980,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < NFIELDS; i++) {
 		buf_ready(&fields[i]);
 	}
-	sanitize(&fields[0], raw[0].s, raw[0].len, utf8, 1);   /* subject */
-	sanitize(&fields[1], raw[1].s, raw[1].len, utf8, 1);   /* From name */
-	sanitize(&fields[2], raw[2].s, raw[2].len, utf8, 1);   /* To name */
-	sanitize(&fields[3], raw[3].s, raw[3].len, utf8, 0);   /* text */
-	sanitize(&fields[4], raw[4].s, raw[4].len, utf8, 0);   /* HTML */
-	sanitize_header_name(&fields[5], raw[5].s, raw[5].len);
-	sanitize(&fields[6], raw[6].s, raw[6].len, utf8, 1);   /* header value */
-	sanitize(&fields[7], raw[7].s, raw[7].len, 1, 0);      /* file name: UTF-8, line breaks allowed */
-	if (raw[8].len > 0 && smtp_address_valid(raw[8].s, raw[8].len, 1, NULL)) {
+	if (raw_mode) {
+		/* the fields as they are: the writer must refuse what it cannot write, cleanly */
+		for (i = 0; i < 8; i++) {
+			put(&fields[i], raw[i].s, raw[i].len);
+		}
+	} else {
+		sanitize(&fields[0], raw[0].s, raw[0].len, utf8, 1);   /* subject */
+		sanitize(&fields[1], raw[1].s, raw[1].len, utf8, 1);   /* From name */
+		sanitize(&fields[2], raw[2].s, raw[2].len, utf8, 1);   /* To name */
+		sanitize(&fields[3], raw[3].s, raw[3].len, utf8, 0);   /* text */
+		sanitize(&fields[4], raw[4].s, raw[4].len, utf8, 0);   /* HTML */
+		sanitize_header_name(&fields[5], raw[5].s, raw[5].len);
+		sanitize(&fields[6], raw[6].s, raw[6].len, utf8, 1);   /* header value */
+		sanitize(&fields[7], raw[7].s, raw[7].len, 1, 0);      /* file name: UTF-8, line breaks allowed */
+	}
+	if (raw[8].len > 0 && (raw_mode || smtp_address_valid(raw[8].s, raw[8].len, 1, NULL))) {
 		put(&fields[8], raw[8].s, raw[8].len);
 	} else {
 		put(&fields[8], "from@example.com", 16);
@@ -1052,7 +1066,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.message_id.len = strlen(m.message_id.s);
 
 	buf_ready(&out);
-	st = smtp_mime_write(&m, &out.sink, use_random ? fixed_random : NULL, &random_byte, err, sizeof err);
+	/* in raw mode also a short error buffer: the message is cut, never overflows */
+	errlen = raw_mode ? 1 + size % sizeof err : sizeof err;
+	memset(err, 'E', sizeof err);
+	st = smtp_mime_write(&m, &out.sink, use_random ? fixed_random : NULL, &random_byte, err, errlen);
+	if (raw_mode && st == SMTP_ERR_INPUT) {
+		if (memchr(err, '\0', errlen) == NULL || (errlen > 1 && err[0] == '\0')) {
+			FAIL("refused with no error message, or one not terminated within errlen %zu", errlen);
+		}
+		if (errlen < sizeof err && err[errlen] != 'E') {
+			FAIL("the error message went past errlen %zu", errlen);
+		}
+		if (out.len != 0) {
+			FAIL("refused after writing %zu bytes (the input is checked before the first byte)", out.len);
+		}
+		return 0;
+	}
 	if (st != SMTP_OK) {
 		FAIL("smtp_mime_write: %d (%s): %s", (int)st, smtp_status_name(st), err);
 	}
@@ -1224,7 +1253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* ---- the same bytes again (on a quarter of the inputs: it doubles the cost) ---- */
 	if ((size & 3) == 0) {
 		buf_ready(&again);
-		st = smtp_mime_write(&m, &again.sink, use_random ? fixed_random : NULL, &random_byte, err, sizeof err);
+		st = smtp_mime_write(&m, &again.sink, use_random ? fixed_random : NULL, &random_byte, err, errlen);
 		if (st != SMTP_OK || !equal(&again, out.data, out.len)) {
 			FAIL("a second write gives other bytes");
 		}

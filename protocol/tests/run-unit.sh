@@ -70,7 +70,7 @@ run_suite() { # label, extra flags...
 	done
 }
 
-echo "== $CC ${warn[*]} -O2"
+echo "== $CC -std=c99 -pedantic -Wall -Wextra -Werror -Wvla -O2"
 run_suite plain -O2
 if [ "${UNIT_SANITIZE:-1}" != 0 ]; then
 	echo "== the same with -fsanitize=address,undefined"

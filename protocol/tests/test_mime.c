@@ -993,7 +993,17 @@ static void check_filename(const char *name, size_t len, const char *expected_he
 	CHECK(lines_well_formed(out.data, out.len, 78));
 	CHECK(longest_line(out.data, out.len) <= 78);
 	CHECK(read_filename(out.data, decoded, sizeof decoded));
-	CHECK(strlen(decoded) == len && memcmp(decoded, name, len) == 0);
+	{
+		/* what the receiver sees: the name without its line breaks */
+		char want[1024];
+		size_t i, n = 0;
+		for (i = 0; i < len && n < sizeof want; i++) {
+			if (name[i] != '\r' && name[i] != '\n') {
+				want[n++] = name[i];
+			}
+		}
+		CHECK(strlen(decoded) == n && memcmp(decoded, want, n) == 0);
+	}
 	if (expected_header != NULL) {
 		CHECK_MSG(strcmp(out.data, expected_header) == 0, out.data);
 	}
@@ -1011,7 +1021,7 @@ static void test_filenames(void)
 	check_filename("a;b.txt", 7, "Content-Disposition: attachment; filename*=UTF-8''a%3Bb.txt\r\n");
 	check_filename("a\\b.txt", 7, NULL);
 	check_filename("evil\r\nBcc: e@x.txt", strlen("evil\r\nBcc: e@x.txt"),
-		"Content-Disposition: attachment;\r\n filename*=UTF-8''evil%0D%0ABcc%3A%20e%40x.txt\r\n");
+		"Content-Disposition: attachment; filename=\"evilBcc: e@x.txt\"\r\n");
 	check_filename("\xe8\xae\xb0\xe5\xbe\x97.txt", 10, "Content-Disposition: attachment; filename*=UTF-8''%E8%AE%B0%E5%BE%97.txt\r\n");
 
 	/* long names: continuations, no split escape or character */

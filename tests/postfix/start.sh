@@ -163,6 +163,10 @@ service auth {
 }
 service anvil {
   chroot =
+  # no penalty delay after a failed login: the tests fail logins on purpose
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 EOF
 
