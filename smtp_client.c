@@ -37,7 +37,7 @@ int smtp_parse_tls_mode(const char *s)
 		return s[0] - '0';
 	}
 	for (i = 0; i < 4; i++) {
-		if (strcasecmp(s, names[i]) == 0) {
+		if (zend_binary_strcasecmp(s, strlen(s), names[i], strlen(names[i])) == 0) {
 			return i;
 		}
 	}
@@ -309,9 +309,15 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		smtp_session_set_tls_active(c->session, 1);
 	}
 	helo = c->helo ? c->helo : smtp_default_helo();
+	c->tls_dropped = false;
 	st = smtp_session_open(c->session, ZSTR_VAL(helo), (smtp_tls_mode)c->tls_mode);
 	if (st != SMTP_OK) {
-		smtp_throw_status(st, c->session, NULL, NULL);
+		if (st == SMTP_ERR_TLS && c->tls_dropped) {
+			/* the STARTTLS handshake died with the connection: a drop, transient */
+			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "%s", smtp_session_error(c->session));
+		} else {
+			smtp_throw_status(st, c->session, NULL, NULL);
+		}
 		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
 		return FAILURE;
 	}
@@ -326,16 +332,17 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 	return SUCCESS;
 }
 
-/* The connection, ready for a command: reused when still alive, else (re)opened. */
+/* The connection, ready for a command: reused when the server has said nothing since its last reply,
+ * else (re)opened. Anything readable on an idle connection is the end of it: a close, or a 421 (Postfix
+ * says "421 4.4.2 ... Error: timeout exceeded" after smtpd_timeout). */
 static zend_result client_ensure_open(smtp_client_obj *c, bool with_auth)
 {
 	php_stream *stream = smtp_transport_stream(c);
 	if (stream && c->open && c->session && smtp_session_usable(c->session)) {
-		if (php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL)
-			!= PHP_STREAM_OPTION_RETURN_ERR) {
+		if (!smtp_transport_idle_input(c)) {
 			return SUCCESS;
 		}
-		/* the server hung up while we were idle */
+		/* quietly: that connection is over, the next one is what the caller asked for */
 	}
 	smtp_transport_close(c);
 	return client_open(c, with_auth);
@@ -846,21 +853,48 @@ static bool check_raw_message(zend_string *msg, uint32_t arg_num)
 	return true;
 }
 
+/* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL. */
+static zend_string *raw_message_id(zend_string *msg)
+{
+	const char *p = ZSTR_VAL(msg), *end = p + ZSTR_LEN(msg);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *v, *ve;
+		size_t len = (size_t)((eol ? eol : end) - p);
+		if (len && p[len - 1] == '\r') {
+			len--;
+		}
+		if (len == 0) {
+			break; /* end of the header */
+		}
+		if (len > 11 && zend_binary_strncasecmp(p, len, "Message-ID:", 11, 11) == 0) {
+			v = p + 11;
+			ve = p + len;
+			while (v < ve && (*v == ' ' || *v == '\t')) {
+				v++;
+			}
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) {
+				ve--;
+			}
+			return ve > v ? zend_string_init(v, (size_t)(ve - v), 0) : NULL;
+		}
+		if (!eol) {
+			break;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
 static smtp_status raw_body(void *ctx, smtp_sink *sink)
 {
 	zend_string *msg = ctx;
 	return smtp_sink_write(sink, ZSTR_VAL(msg), ZSTR_LEN(msg));
 }
 
-typedef struct message_body_ctx {
-	smtp_message_build *b;
-	char err[256];
-} message_body_ctx;
-
 static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
-	message_body_ctx *mb = ctx;
-	return smtp_mime_write(&mb->b->msg, sink, smtp_php_random, NULL, mb->err, sizeof(mb->err));
+	smtp_outgoing *o = ctx;
+	return smtp_mime_write(&o->b.msg, sink, smtp_php_random, NULL, o->body_err, sizeof(o->body_err));
 }
 
 /* Smtp\Result is made by send() only */
@@ -870,11 +904,11 @@ ZEND_METHOD(Smtp_Result, __construct)
 	ZEND_PARSE_PARAMETERS_NONE();
 }
 
-static void make_result(zval *return_value, smtp_session *s, const smtp_send_result *res,
+/* reply: the server's final reply (NULL: none) */
+static void make_result(zval *return_value, const char *reply, size_t reply_len, const smtp_send_result *res,
 	const smtp_envelope *env, zend_string *message_id)
 {
 	zval accepted, rejected, tmp;
-	const smtp_reply *r = smtp_session_last_reply(s);
 	zend_object *obj;
 	size_t i;
 
@@ -901,8 +935,8 @@ static void make_result(zval *return_value, smtp_session *s, const smtp_send_res
 	zval_ptr_dtor(&accepted);
 	zend_update_property(smtp_ce_Result, obj, "rejected", sizeof("rejected") - 1, &rejected);
 	zval_ptr_dtor(&rejected);
-	if (r && r->text.data) {
-		ZVAL_STRINGL(&tmp, r->text.data, r->text.len);
+	if (reply) {
+		ZVAL_STRINGL(&tmp, reply, reply_len);
 	} else {
 		ZVAL_EMPTY_STRING(&tmp);
 	}
@@ -917,92 +951,243 @@ static void make_result(zval *return_value, smtp_session *s, const smtp_send_res
 	zval_ptr_dtor(&tmp);
 }
 
-/*
- * One transaction. Exactly one of m / raw is given; env_from is the reverse-path ("" for <>).
- * Everything is checked and built (attachments opened) before the connection is touched.
- */
-static void client_send(smtp_client_obj *c, smtp_message_obj *m, zend_string *raw, zend_string *env_from,
-	recipients *rcpts, zval *return_value)
-{
-	smtp_message_build b;
-	message_body_ctx mb;
-	smtp_envelope env;
-	smtp_recipient *list;
-	smtp_send_result res;
-	smtp_status st;
-	uint32_t i;
-	bool utf8 = !smtp_is_ascii(ZSTR_VAL(env_from), ZSTR_LEN(env_from));
+/* ---- one message: send()'s checks, its envelope and body, its outcome (send() and sendBatch()) --- */
 
-	memset(&b, 0, sizeof(b));
-	if (m) {
-		if (smtp_message_build_init(&b, m, c->helo ? ZSTR_VAL(c->helo) : ZSTR_VAL(smtp_default_helo()))
-			!= SUCCESS) {
-			return;
+void smtp_outgoing_clear(smtp_outgoing *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void smtp_outgoing_release_build(smtp_outgoing *o)
+{
+	if (o->built) {
+		if (o->m) {
+			smtp_message_build_free(&o->b);
 		}
-		if (!b.msg.has_from && ZSTR_LEN(env_from)) {
-			b.msg.from.address.s = ZSTR_VAL(env_from);
-			b.msg.from.address.len = ZSTR_LEN(env_from);
-			b.msg.has_from = 1;
+		efree(o->list);
+		o->list = NULL;
+		o->built = false;
+	}
+}
+
+void smtp_outgoing_free(smtp_outgoing *o)
+{
+	uint32_t i;
+	smtp_outgoing_release_build(o);
+	for (i = 0; i < o->rcpt_count; i++) {
+		zend_string_release(o->rcpt[i]);
+	}
+	if (o->rcpt) {
+		efree(o->rcpt);
+	}
+	if (o->from) {
+		zend_string_release(o->from);
+	}
+	if (o->raw) {
+		zend_string_release(o->raw);
+	}
+	if (o->msg_obj) {
+		OBJ_RELEASE(o->msg_obj);
+	}
+	smtp_outgoing_clear(o);
+}
+
+/* o holds the message (an object or a string), its sender and (taken from r) its recipients */
+static void outgoing_set(smtp_outgoing *o, smtp_message_obj *m, zend_string *raw, zend_string *env_from,
+	recipients *r)
+{
+	if (m) {
+		o->msg_obj = &m->std;
+		GC_ADDREF(o->msg_obj);
+		o->m = m;
+	} else {
+		o->raw = zend_string_copy(raw);
+	}
+	o->from = zend_string_copy(env_from);
+	o->rcpt = r->items;
+	o->rcpt_count = r->count;
+	r->items = NULL;
+	r->count = r->cap = 0;
+}
+
+bool smtp_outgoing_init(smtp_outgoing *o, zend_object *msg_obj, zend_string *msg_str, zend_string *from,
+	HashTable *to_ht, zend_string *to_str)
+{
+	recipients rcpts;
+	bool ok = false;
+
+	smtp_outgoing_clear(o);
+	ZEND_ASSERT(msg_obj || msg_str);
+	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
+		return false;
+	}
+	recipients_init(&rcpts);
+	if (!recipients_from_arg(&rcpts, to_ht, to_str, 3)) {
+		goto out;
+	}
+	if (msg_obj) {
+		smtp_message_obj *m = smtp_message_from_obj(msg_obj);
+		zend_string *env_from;
+		if (!to_ht && !to_str) {
+			recipients_add_list(&rcpts, &m->to);
+			recipients_add_list(&rcpts, &m->cc);
+			recipients_add_list(&rcpts, &m->bcc);
+		}
+		if (rcpts.count == 0) {
+			zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
+			goto out;
+		}
+		/* the envelope sender: the one given, else Sender (the address responsible), else From */
+		env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
+		if (!env_from) {
+			zend_argument_value_error(2, "must be given when the message has no From or Sender address");
+			goto out;
+		}
+		outgoing_set(o, m, NULL, env_from, &rcpts);
+	} else {
+		if (!from) {
+			zend_argument_value_error(2, "must be given when the message is a string");
+			goto out;
+		}
+		if (rcpts.count == 0) {
+			zend_argument_value_error(3, "must name at least one recipient when the message is a string");
+			goto out;
+		}
+		if (!check_raw_message(msg_str, 1)) {
+			goto out;
+		}
+		outgoing_set(o, NULL, msg_str, from, &rcpts);
+	}
+	ok = true;
+out:
+	recipients_free(&rcpts);
+	return ok;
+}
+
+/* Everything is checked and built (attachments opened) before the connection is touched. */
+zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
+{
+	uint32_t i;
+	bool utf8 = !smtp_is_ascii(ZSTR_VAL(o->from), ZSTR_LEN(o->from));
+
+	smtp_outgoing_release_build(o);
+	if (o->m) {
+		if (smtp_message_build_init(&o->b, o->m, c->helo ? ZSTR_VAL(c->helo) : ZSTR_VAL(smtp_default_helo()))
+			!= SUCCESS) {
+			return FAILURE;
+		}
+		if (!o->b.msg.has_from && ZSTR_LEN(o->from)) {
+			o->b.msg.from.address.s = ZSTR_VAL(o->from);
+			o->b.msg.from.address.len = ZSTR_LEN(o->from);
+			o->b.msg.has_from = 1;
 		}
 	}
-	list = safe_emalloc(rcpts->count, sizeof(*list), 0);
-	for (i = 0; i < rcpts->count; i++) {
-		list[i].address = ZSTR_VAL(rcpts->items[i]);
-		list[i].notify = NULL;
-		list[i].orcpt = NULL;
-		if (!smtp_is_ascii(ZSTR_VAL(rcpts->items[i]), ZSTR_LEN(rcpts->items[i]))) {
+	o->list = safe_emalloc(o->rcpt_count, sizeof(*o->list), 0);
+	for (i = 0; i < o->rcpt_count; i++) {
+		o->list[i].address = ZSTR_VAL(o->rcpt[i]);
+		o->list[i].notify = NULL;
+		o->list[i].orcpt = NULL;
+		if (!smtp_is_ascii(ZSTR_VAL(o->rcpt[i]), ZSTR_LEN(o->rcpt[i]))) {
 			utf8 = true;
 		}
 	}
-	memset(&env, 0, sizeof(env));
-	env.from = ZSTR_VAL(env_from);
-	env.rcpt = list;
-	env.rcpt_count = rcpts->count;
-	env.partial = c->partial;
-	if (m) {
-		env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&b.msg);
+	memset(&o->env, 0, sizeof(o->env));
+	o->env.from = ZSTR_VAL(o->from);
+	o->env.rcpt = o->list;
+	o->env.rcpt_count = o->rcpt_count;
+	o->env.partial = c->partial;
+	if (o->m) {
+		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
+		o->body_fn = message_body;
+		o->body_ctx = o;
 	} else {
-		env.smtputf8 = utf8;
-		env.body_8bit = !smtp_is_ascii(ZSTR_VAL(raw), ZSTR_LEN(raw));
-		env.size = ZSTR_LEN(raw);
+		o->env.smtputf8 = utf8;
+		o->env.body_8bit = !smtp_is_ascii(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw));
+		o->env.size = ZSTR_LEN(o->raw);
+		o->body_fn = raw_body;
+		o->body_ctx = o->raw;
 	}
+	o->body_err[0] = '\0';
+	o->built = true;
+	return SUCCESS;
+}
 
+void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
+	zval *return_value)
+{
+	zend_string *raw_id = o->m ? NULL : raw_message_id(o->raw);
+	make_result(return_value, reply, reply_len, res, &o->env, o->m ? o->b.message_id : raw_id);
+	if (raw_id) {
+		zend_string_release(raw_id);
+	}
+}
+
+bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st)
+{
+	if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && o->m && o->body_err[0]) {
+		/* the message writer failed mid-DATA: its reason is the useful one */
+		if (st == SMTP_ERR_INPUT) {
+			zend_value_error("%s", o->body_err);
+		} else {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* One transaction of a checked message. */
+static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *return_value)
+{
+	smtp_send_result res;
+	smtp_status st;
+
+	if (smtp_outgoing_build(c, o) != SUCCESS) {
+		return;
+	}
 	if (!op_begin(c)) {
-		goto out;
+		return;
 	}
 	if (client_ensure_open(c, true) != SUCCESS) {
 		op_end(c);
-		goto out;
+		return;
 	}
 	memset(&res, 0, sizeof(res));
-	if (m) {
-		mb.b = &b;
-		mb.err[0] = '\0';
-		st = smtp_session_send(c->session, &env, message_body, &mb, &res);
-	} else {
-		st = smtp_session_send(c->session, &env, raw_body, raw, &res);
-	}
+	st = smtp_session_send(c->session, &o->env, o->body_fn, o->body_ctx, &res);
 	if (st == SMTP_OK) {
-		make_result(return_value, c->session, &res, &env, m ? b.message_id : NULL);
-	} else if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && m && mb.err[0]) {
-		/* the message writer failed mid-DATA: its reason is the useful one */
-		if (st == SMTP_ERR_INPUT) {
-			zend_value_error("%s", mb.err);
-		} else {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", mb.err);
-		}
-		after_error(c);
+		const smtp_reply *r = smtp_session_last_reply(c->session);
+		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,
+			return_value);
 	} else {
-		smtp_throw_status(st, c->session, &res, &env);
+		if (!smtp_outgoing_throw_body_error(o, st)) {
+			smtp_throw_status(st, c->session, &res, &o->env);
+		}
 		after_error(c);
 	}
 	smtp_send_result_free(&res);
 	op_end(c);
-out:
-	efree(list);
-	if (m) {
-		smtp_message_build_free(&b);
+}
+
+/*
+ * One transaction from checked parts (sendMail(), smtp_mail()). Exactly one of m / raw is given; env_from
+ * is the reverse-path ("" for <>).
+ */
+static void client_send(smtp_client_obj *c, smtp_message_obj *m, zend_string *raw, zend_string *env_from,
+	recipients *rcpts, zval *return_value)
+{
+	smtp_outgoing o;
+	recipients copy;
+	uint32_t i;
+
+	recipients_init(&copy);
+	for (i = 0; i < rcpts->count; i++) {
+		recipients_add(&copy, rcpts->items[i]);
 	}
+	smtp_outgoing_clear(&o);
+	outgoing_set(&o, m, raw, env_from, &copy);
+	recipients_free(&copy);
+	client_send_outgoing(c, &o, return_value);
+	smtp_outgoing_free(&o);
 }
 
 ZEND_METHOD(Smtp, send)
@@ -1011,8 +1196,7 @@ ZEND_METHOD(Smtp, send)
 	zend_object *msg_obj = NULL;
 	zend_string *msg_str = NULL, *from = NULL, *to_str = NULL;
 	HashTable *to_ht = NULL;
-	recipients rcpts;
-	zend_string *env_from;
+	smtp_outgoing o;
 
 	ZEND_PARSE_PARAMETERS_START(1, 3)
 		Z_PARAM_OBJ_OF_CLASS_OR_STR(msg_obj, smtp_ce_Message, msg_str)
@@ -1025,52 +1209,10 @@ ZEND_METHOD(Smtp, send)
 		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
 		RETURN_THROWS();
 	}
-	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
-		RETURN_THROWS();
+	if (smtp_outgoing_init(&o, msg_obj, msg_str, from, to_ht, to_str)) {
+		client_send_outgoing(c, &o, return_value);
 	}
-	recipients_init(&rcpts);
-	if (!recipients_from_arg(&rcpts, to_ht, to_str, 3)) {
-		recipients_free(&rcpts);
-		RETURN_THROWS();
-	}
-	if (msg_obj) {
-		smtp_message_obj *m = smtp_message_from_obj(msg_obj);
-		if (!to_ht && !to_str) {
-			recipients_add_list(&rcpts, &m->to);
-			recipients_add_list(&rcpts, &m->cc);
-			recipients_add_list(&rcpts, &m->bcc);
-		}
-		if (rcpts.count == 0) {
-			zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
-			recipients_free(&rcpts);
-			RETURN_THROWS();
-		}
-		/* the envelope sender: the one given, else Sender (the address responsible), else From */
-		env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
-		if (!env_from) {
-			zend_argument_value_error(2, "must be given when the message has no From or Sender address");
-			recipients_free(&rcpts);
-			RETURN_THROWS();
-		}
-		client_send(c, m, NULL, env_from, &rcpts, return_value);
-	} else {
-		if (!from) {
-			zend_argument_value_error(2, "must be given when the message is a string");
-			recipients_free(&rcpts);
-			RETURN_THROWS();
-		}
-		if (rcpts.count == 0) {
-			zend_argument_value_error(3, "must name at least one recipient when the message is a string");
-			recipients_free(&rcpts);
-			RETURN_THROWS();
-		}
-		if (!check_raw_message(msg_str, 1)) {
-			recipients_free(&rcpts);
-			RETURN_THROWS();
-		}
-		client_send(c, NULL, msg_str, from, &rcpts, return_value);
-	}
-	recipients_free(&rcpts);
+	smtp_outgoing_free(&o);
 }
 
 /* ---- sendMail() ---------------------------------------------------------------------------------- */

@@ -50,13 +50,22 @@ void smtp_throw_status(smtp_status st, smtp_session *session, const smtp_send_re
 	const smtp_envelope *env)
 {
 	const smtp_reply *r = session ? smtp_session_error_reply(session) : NULL;
-	const char *msg = session ? smtp_session_error(session) : "";
-	bool transient = session ? smtp_session_error_transient(session) != 0 : false;
 	int code = r ? r->code : 0;
-	const char *reply = code && r->text.data ? r->text.data : NULL;
-	const char *enhanced = code ? r->enhanced : NULL;
+
+	smtp_throw_status_ex(st, code, code && r->text.data ? r->text.data : NULL, code ? r->enhanced : NULL,
+		session ? smtp_session_error(session) : "", session ? smtp_session_error_transient(session) != 0 : false,
+		result, env);
+}
+
+void smtp_throw_status_ex(smtp_status st, int code, const char *reply, const char *enhanced, const char *msg,
+	bool transient, const smtp_send_result *result, const smtp_envelope *env)
+{
 	zend_class_entry *ce;
 
+	if (!code) {
+		reply = NULL;
+		enhanced = NULL;
+	}
 	if (!msg || !msg[0]) {
 		msg = smtp_status_name(st);
 	}

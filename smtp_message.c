@@ -759,8 +759,27 @@ static zend_result parse_one_mailbox(const char *s, size_t len, smtp_php_mailbox
 	if (len == 0) {
 		return SUCCESS;
 	}
-	lt = memchr(s, '<', len);
-	gt = lt ? zend_memrchr(s, '>', len) : NULL;
+	/* the angle brackets of an angle-addr, not those inside a quoted string ("<x>"@example.com) */
+	lt = gt = NULL;
+	{
+		size_t i;
+		int quoted = 0;
+		for (i = 0; i < len; i++) {
+			if (quoted) {
+				if (s[i] == '\\' && i + 1 < len) {
+					i++;
+				} else if (s[i] == '"') {
+					quoted = 0;
+				}
+			} else if (s[i] == '"') {
+				quoted = 1;
+			} else if (s[i] == '<' && !lt) {
+				lt = s + i;
+			} else if (s[i] == '>' && lt) {
+				gt = s + i;
+			}
+		}
+	}
 	if (lt && gt && gt > lt) {
 		const char *n = s;
 		size_t nl = (size_t)(lt - s);
@@ -1024,6 +1043,27 @@ ZEND_METHOD(Smtp_Message, charset)
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
+/* A file name goes in a header parameter: CR and LF are dropped (they have no place in a name and would
+ * survive RFC 2231 encoding into the receiver's file name). */
+static zend_string *clean_filename(zend_string *name)
+{
+	size_t i, j;
+	zend_string *out;
+	if (!memchr(ZSTR_VAL(name), '\r', ZSTR_LEN(name)) && !memchr(ZSTR_VAL(name), '\n', ZSTR_LEN(name))) {
+		return zend_string_copy(name);
+	}
+	out = zend_string_alloc(ZSTR_LEN(name), 0);
+	for (i = j = 0; i < ZSTR_LEN(name); i++) {
+		char ch = ZSTR_VAL(name)[i];
+		if (ch != '\r' && ch != '\n') {
+			ZSTR_VAL(out)[j++] = ch;
+		}
+	}
+	ZSTR_VAL(out)[j] = '\0';
+	ZSTR_LEN(out) = j;
+	return out;
+}
+
 static bool check_filename(const smtp_message_obj *m, zend_string *name, uint32_t arg_num)
 {
 	(void)m;
@@ -1074,7 +1114,13 @@ ZEND_METHOD(Smtp_Message, attach)
 	p = add_part(m);
 	p->disposition = SMTP_PART_ATTACHMENT;
 	p->path = zend_string_copy(path);
-	p->filename = name ? zend_string_copy(name) : php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
+	if (name) {
+		p->filename = clean_filename(name);
+	} else {
+		zend_string *base = php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
+		p->filename = clean_filename(base);
+		zend_string_release(base);
+	}
 	p->type = type ? zend_string_copy(type) : NULL;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -1098,7 +1144,7 @@ ZEND_METHOD(Smtp_Message, attachData)
 	p = add_part(m);
 	p->disposition = SMTP_PART_ATTACHMENT;
 	p->data = zend_string_copy(data);
-	p->filename = zend_string_copy(name);
+	p->filename = clean_filename(name);
 	p->type = type ? zend_string_copy(type) : NULL;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -1130,7 +1176,11 @@ ZEND_METHOD(Smtp_Message, embed)
 	p = add_part(m);
 	p->disposition = SMTP_PART_INLINE;
 	p->path = zend_string_copy(path);
-	p->filename = php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
+	{
+		zend_string *base = php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
+		p->filename = clean_filename(base);
+		zend_string_release(base);
+	}
 	p->cid = zend_string_copy(cid);
 	p->type = type ? zend_string_copy(type) : NULL;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));

@@ -15,6 +15,10 @@
 
 #include "php.h"
 #include "php_network.h"
+#ifdef PHP_WIN32
+# include <winsock2.h>
+# include <ws2tcpip.h>
+#endif
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 
@@ -60,10 +64,16 @@ static void quiet_end(smtp_quiet *q, char *err, size_t errlen)
 			zval rv;
 			zval *msg = zend_read_property_ex(zend_ce_exception, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
 			if (msg && Z_TYPE_P(msg) == IS_STRING && !err[0]) {
-				/* one line: OpenSSL's messages come on several */
-				size_t i, n = Z_STRLEN_P(msg) < errlen - 1 ? Z_STRLEN_P(msg) : errlen - 1;
+				/* without the "Smtp::send(): " of php_error_docref(), on one line (OpenSSL's come on several) */
+				const char *text = Z_STRVAL_P(msg), *fn = strstr(text, "(): ");
+				size_t len = Z_STRLEN_P(msg), i, n;
+				if (fn && !memchr(text, ' ', (size_t)(fn - text))) {
+					len -= (size_t)(fn + 4 - text);
+					text = fn + 4;
+				}
+				n = len < errlen - 1 ? len : errlen - 1;
 				for (i = 0; i < n; i++) {
-					char ch = Z_STRVAL_P(msg)[i];
+					char ch = text[i];
 					err[i] = ch == '\n' || ch == '\r' ? ' ' : ch;
 				}
 				err[n] = '\0';
@@ -98,6 +108,22 @@ php_stream *smtp_transport_stream(smtp_client_obj *c)
 		return NULL;
 	}
 	return c->stream;
+}
+
+bool smtp_transport_idle_input(smtp_client_obj *c)
+{
+	php_stream *stream = smtp_transport_stream(c);
+	php_socket_t fd = (php_socket_t)-1;
+
+	if (!stream) {
+		return true;
+	}
+	if (php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT, (void **)&fd, 0) != SUCCESS
+		|| fd == (php_socket_t)-1) {
+		return php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL)
+			== PHP_STREAM_OPTION_RETURN_ERR;
+	}
+	return php_pollfd_for_ms(fd, PHP_POLLREADABLE, 0) > 0;
 }
 
 void smtp_transport_close(smtp_client_obj *c)
@@ -254,26 +280,40 @@ static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, ch
 {
 	smtp_quiet q;
 	int ok;
+	int64_t start;
 
 	if (!smtp_tls_available()) {
 		snprintf(err, errlen, "TLS needs PHP's openssl extension, which is not loaded");
-		return -1;
+		return 1;
 	}
 	/* bytes already buffered by PHP would be read as if they came through TLS */
 	if (stream->writepos > stream->readpos) {
 		snprintf(err, errlen, "the server sent data before TLS started (possible response injection)");
-		return -1;
+		return 1;
 	}
 	set_timeout(stream, timeout_ms);
 	err[0] = '\0';
+	c->tls_dropped = false;
+	start = transport_now_ms(c);
 	quiet_begin(&q);
 	ok = php_stream_xport_crypto_setup(stream, crypto_method(stream), NULL) >= 0
 		&& php_stream_xport_crypto_enable(stream, 1) >= 0;
 	quiet_end(&q, err, errlen);
-	if (!ok && !err[0]) {
-		snprintf(err, errlen, "the TLS handshake with %s failed", ZSTR_VAL(c->host));
+	if (!ok) {
+		/* the server hung up or went silent (the handshake is bounded by the connect timeout): that is a
+		 * lost connection, not a TLS verdict */
+		int64_t waited = transport_now_ms(c) - start;
+		if (!strstr(err, " alert ") && (stream->eof || waited >= (int64_t)(c->timeout * 1000.0) - 50
+			|| php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL) == PHP_STREAM_OPTION_RETURN_ERR)) {
+			c->tls_dropped = true;
+		}
+		if (!err[0]) {
+			snprintf(err, errlen, c->tls_dropped ? "the connection was closed or timed out during the TLS handshake"
+				: "the TLS handshake with %s failed", ZSTR_VAL(c->host));
+		}
 	}
-	return ok ? 0 : -1;
+	/* the core's contract: an I/O code for a lost connection, any other non-zero for a TLS verdict */
+	return ok ? 0 : c->tls_dropped ? SMTP_IO_ERROR : 1;
 }
 
 static int transport_start_tls(void *ctx, int timeout_ms, char *err, size_t errlen)
@@ -282,7 +322,7 @@ static int transport_start_tls(void *ctx, int timeout_ms, char *err, size_t errl
 	php_stream *stream = smtp_transport_stream(c);
 	if (!stream) {
 		snprintf(err, errlen, "not connected");
-		return -1;
+		return SMTP_IO_ERROR;
 	}
 	return enable_tls(c, stream, timeout_ms, err, errlen);
 }
@@ -349,7 +389,8 @@ zend_result smtp_transport_connect(smtp_client_obj *c)
 		char err[256];
 		int ms = t * 1000.0 > (double)INT_MAX ? INT_MAX : (int)(t * 1000.0) + 1;
 		if (enable_tls(c, stream, ms, err, sizeof(err)) != 0) {
-			smtp_throw(smtp_ce_TlsException, 0, NULL, NULL, false, "TLS with %s failed: %s", ZSTR_VAL(target), err);
+			smtp_throw(c->tls_dropped ? smtp_ce_ConnectionException : smtp_ce_TlsException, 0, NULL, NULL,
+				c->tls_dropped, "TLS with %s failed: %s", ZSTR_VAL(target), err);
 			smtp_transport_close(c);
 			zend_string_release(target);
 			return FAILURE;
