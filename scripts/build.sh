@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -f configure ] || [ config.m4 -nt configure ]; then
-	phpize >/dev/null
+	phpize >/dev/null 2>&1 || { phpize; exit 1; }
 fi
 if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
 	CFLAGS="-O2 -g -Wall -Wextra -Wno-unused-parameter" ./configure --enable-smtp >/dev/null
