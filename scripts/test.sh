@@ -61,7 +61,7 @@ phpt() { # stage extra-run-tests-args...
 	shift
 	rm -f tests/*.diff
 	out=$(TEST_PHP_EXECUTABLE=$(command -v php) NO_INTERACTION=1 php "$(php-config --extension-dir)/build/run-tests.php" \
-		-q --show-diff -d "extension=$root/modules/smtp.so" "$@" tests/ 2>&1)
+		-q -j2 --show-diff -d "extension=$root/modules/smtp.so" "$@" tests/ 2>&1)
 	# the summary blocks name each failed, leaked or borked test; the diffs say why
 	echo "$out" | sed -n '/^\(FAILED\|LEAKED\|BORKED\) TEST SUMMARY/,/^=====/p' | grep -v '^-----' | head -n 60
 	for d in tests/*.diff; do
