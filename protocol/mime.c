@@ -210,6 +210,9 @@ static int header_text_plain(const char *s, size_t len, size_t column)
 		if ((c < 0x20 && c != '\t') || c > 0x7E) {
 			return 0;
 		}
+		if (c == '=' && i + 1 < len && s[i + 1] == '?') {
+			return 0; /* it would read as an encoded word: encode it so it reads as written */
+		}
 	}
 	return column + 1 + longest_piece(s, len) <= MAX_PLAIN_PIECE;
 }
@@ -663,13 +666,19 @@ static entity_kind root_entity(const mime_writer *w)
 /* 7-bit when every line is ASCII and short enough; quoted-printable otherwise. */
 static text_encoding choose_encoding(const smtp_str *body)
 {
-	size_t i, line = 0;
+	size_t i, line = 0, limit = LINE_LIMIT;
 
 	for (i = 0; i < body->len; i++) {
 		unsigned char c = (unsigned char)body->s[i];
 		if (c == '\r' || c == '\n') {
 			line = 0;
-		} else if (c >= 0x80 || ++line > LINE_LIMIT) {
+			limit = LINE_LIMIT;
+			continue;
+		}
+		if (line == 0 && c == '.') {
+			limit = LINE_LIMIT - 1; /* dot-stuffing will add one more: keep the wire line within 1000 */
+		}
+		if (c >= 0x80 || ++line > limit) {
 			return ENCODING_QUOTED_PRINTABLE;
 		}
 	}

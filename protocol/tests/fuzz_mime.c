@@ -32,7 +32,8 @@
  *     multipart body starting with "--boundary" unless it is a delimiter; the text and HTML bodies
  *     decoding (7bit / quoted-printable, lines <= 76) to the given ones with CRLF line ends; the attachment
  *     decoding (base64, lines <= 76) to its data; its file name decoding (quoted string or RFC 2231) to
- *     the given one, in both Content-Type name= and Content-Disposition filename=;
+ *     the given one less CR and LF (which the writer drops), in both Content-Type name= and
+ *     Content-Disposition filename=, and absent when that is empty;
  *   - the same bytes when written twice; the DATA encoder (dot_stuff 1) accepting them.
  */
 #include <stdint.h>
@@ -1233,7 +1234,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				html_leaves++;
 				check_text_leaf(lf, "html", given, single, charset[0] ? charset : "UTF-8");
 			} else {
-				span d = {part.data.s, part.data.len}, fn = {part.filename.s, part.filename.len};
+				/* the writer drops CR and LF from file names (no line break reaches the receiver) */
+				static smtp_buf stripped;
+				span d = {part.data.s, part.data.len}, fn;
+				size_t k;
+				buf_ready(&stripped);
+				for (k = 0; k < part.filename.len; k++) {
+					if (part.filename.s[k] != '\r' && part.filename.s[k] != '\n') {
+						put(&stripped, part.filename.s + k, 1);
+					}
+				}
+				fn.s = stripped.data ? stripped.data : "";
+				fn.len = stripped.len;
 				other++;
 				check_attachment_leaf(lf, d, fn, part.disposition == SMTP_PART_INLINE);
 			}

@@ -1826,8 +1826,44 @@ static void test_body_line_ends(void)
 	smtp_buf_free(&tree);
 }
 
+/* Found by reading the code behind the fuzz targets: each once went out wrong. */
+static void test_fuzz_findings(void)
+{
+	smtp_buf out;
+	smtp_message m;
+	char body[999];
+
+	/* a literal encoded word in a Subject must not be decoded by the reader */
+	smtp_buf_init(&out);
+	CHECK(smtp_mime_header_unstructured(&out, "Subject", "=?UTF-8?B?SGk=?=", 16, "UTF-8") == SMTP_OK);
+	smtp_buf_terminate(&out);
+	CHECK(strcmp(out.data, "Subject: =?UTF-8?B?SGk=?=\r\n") != 0);
+	smtp_buf_free(&out);
+
+	/* a 998-octet line starting with '.' would be 999 on the wire after dot-stuffing: it is encoded */
+	memset(body, 'a', sizeof body);
+	body[0] = '.';
+	memset(&m, 0, sizeof m);
+	m.from.address.s = "a@example.com";
+	m.from.address.len = 13;
+	m.has_from = 1;
+	m.text.s = body;
+	m.text.len = 998;
+	m.has_text = 1;
+	m.date.s = "Mon, 23 Nov 2026 12:00:00 +0000";
+	m.date.len = strlen(m.date.s);
+	m.message_id.s = "<x@example.com>";
+	m.message_id.len = 15;
+	smtp_buf_init(&out);
+	CHECK(smtp_mime_write(&m, &out.sink, NULL, NULL, NULL, 0) == SMTP_OK);
+	smtp_buf_terminate(&out);
+	CHECK(strstr(out.data, "Content-Transfer-Encoding: quoted-printable") != NULL);
+	smtp_buf_free(&out);
+}
+
 int main(void)
 {
+	test_fuzz_findings();
 	test_line_breaks_and_ascii();
 	test_utf8();
 	test_addresses();
