@@ -100,34 +100,39 @@ final class Sink
     public $proc;
     public array $pipes = [];
     public int $port;
-    private string $buf = '';
+    private string $counterFile;
 
     public function __construct(string $bin)
     {
+        // smtp-sink -c writes a counter line per message to stdout. It goes to a file, not a pipe:
+        // a pipe that is not drained while a client runs fills up and then blocks smtp-sink.
+        $this->counterFile = tempnam(sys_get_temp_dir(), 'smtp-sink-counter-');
         for ($try = 0; $try < 5; $try++) {
             $this->port = freePort();
             $cmd = [$bin, '-c'];
             if (function_exists('posix_geteuid') && posix_geteuid() === 0) array_push($cmd, '-u', 'nobody');
             array_push($cmd, "127.0.0.1:{$this->port}", '1000');
-            $this->proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $this->pipes);
-            stream_set_blocking($this->pipes[1], false);
+            $this->proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->counterFile, 'w'],
+                2 => ['pipe', 'w']], $this->pipes);
             stream_set_blocking($this->pipes[2], false);
             for ($i = 0; $i < 100; $i++) {
                 if ($c = @stream_socket_client("tcp://127.0.0.1:{$this->port}", $e, $es, 1)) { fclose($c); return; }
                 if (!proc_get_status($this->proc)['running']) break;
                 usleep(20000);
             }
+            $err = stream_get_contents($this->pipes[2]);
             $this->stop();
         }
-        throw new RuntimeException('cannot start smtp-sink: ' . stream_get_contents($this->pipes[2]));
+        throw new RuntimeException('cannot start smtp-sink: ' . $err);
     }
 
     /** Messages received so far ("." seen), from smtp-sink -c's counter line "sess=N quit=N mesg=N". */
     public function messages(): int
     {
-        $this->buf .= (string)stream_get_contents($this->pipes[1]);
-        if (strlen($this->buf) > 4096) $this->buf = substr($this->buf, -1024);
-        return preg_match_all('/mesg=(\d+)/', $this->buf, $m) ? (int)end($m[1]) : 0;
+        clearstatcache(true, $this->counterFile);
+        $size = (int)@filesize($this->counterFile);
+        $tail = (string)@file_get_contents($this->counterFile, false, null, max(0, $size - 256));
+        return preg_match_all('/mesg=(\d+)/', $tail, $m) ? (int)end($m[1]) : 0;
     }
 
     /** Waits until the counter reaches $expected (smtp-sink updates it asynchronously). */
@@ -144,12 +149,14 @@ final class Sink
 
     public function stop(): void
     {
-        if (!$this->proc) return;
-        $st = proc_get_status($this->proc);
-        if ($st['running']) posix_kill($st['pid'], SIGTERM);
-        foreach ($this->pipes as $p) @fclose($p);
-        proc_close($this->proc);
-        $this->proc = null;
+        if ($this->proc) {
+            $st = proc_get_status($this->proc);
+            if ($st['running']) posix_kill($st['pid'], SIGTERM);
+            foreach ($this->pipes as $p) @fclose($p);
+            proc_close($this->proc);
+            $this->proc = null;
+        }
+        @unlink($this->counterFile);
     }
 }
 
@@ -325,6 +332,10 @@ $skipped = array_values(array_diff($clients, $available));
 
 $sink = new Sink($sinkBin);
 register_shutdown_function(fn() => $sink->stop());
+if (function_exists('pcntl_async_signals')) {   // Ctrl-C / kill: still stop smtp-sink
+    pcntl_async_signals(true);
+    foreach ([SIGINT, SIGTERM] as $sig) pcntl_signal($sig, function () { progress('interrupted'); exit(130); });
+}
 $caps = ehlo('127.0.0.1', $sink->port);
 $load0 = loadavg();
 $t0 = microtime(true);
@@ -349,30 +360,36 @@ $res = rateMatrix($available, $rtts, '127.0.0.1', $sink->port, $sink,
 $report .= "\n## Throughput: 1 KB message, one connection, smtp-sink\n\n" . rateTable($res, $available, $rtts, true);
 
 // ---------------------------------------------------------------- smtp-source reference
-if ($doSource && $sourceBin) {
-    progress('== smtp-source');
+/**
+ * Postfix's smtp-source against host:port at every RTT; returns markdown table rows.
+ * $variants: list of flag lists, e.g. [['-d'], []].
+ */
+function smtpSourceRows(string $bin, string $host, int $port, ?Sink $sink, array $variants): array
+{
+    global $rtts, $N, $cap, $repeat, $repeatRtt;
     $rows = [];
-    foreach ([['-d'], []] as $flags) {
+    foreach ($variants as $flags) {
         $row = [$flags ? '`smtp-source -d` (one connection)' : '`smtp-source` (new connection per message)'];
         $counts = [];
         foreach ($rtts as $rtt) {
-            $proxy = $rtt > 0 ? new Proxy("127.0.0.1:{$sink->port}", $rtt) : null;
-            $port = $proxy ? $proxy->port : $sink->port;
+            $proxy = $rtt > 0 ? new Proxy("$host:$port", $rtt) : null;
+            $p = $proxy ? $proxy->port : $port;
+            $h = $proxy ? '127.0.0.1' : $host;
             // smtp-source has no time cap: size the run so that it takes about --cap seconds
-            $m = $rtt > 0 ? max(10, min($N, (int)($cap * 1000 / ($rtt * ($flags ? 4 : 6))))) : $N;
+            $m = $rtt > 0 ? max(10, min($N, (int)($cap * 1000 / ($rtt * ($flags ? 4 : 6))))) : min($N, 2000);
             $rates = [];
             for ($i = 0, $reps = $rtt > 0 ? $repeatRtt : $repeat; $i < $reps; $i++) {
-                $before = $sink->messages();
-                $cmd = array_merge([$sourceBin, '-s', '1', '-m', (string)$m, '-l', '1024'], $flags,
-                    ['-f', 'bench-sender@example.com', '-t', 'bench-rcpt@example.com', "127.0.0.1:$port"]);
+                $before = $sink ? $sink->messages() : 0;
+                $cmd = array_merge([$bin, '-s', '1', '-m', (string)$m, '-l', '1024'], $flags,
+                    ['-f', 'bench-sender@example.com', '-t', 'bench-rcpt@example.com', "$h:$p"]);
                 $t = hrtime(true);
                 $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['pipe', 'w']], $pipes);
                 $err = stream_get_contents($pipes[2]);
                 fclose($pipes[2]);
                 $rc = proc_close($proc);
                 $secs = (hrtime(true) - $t) / 1e9;
-                $got = $sink->waitFor($before + $m) - $before;
-                if ($rc !== 0 || $got !== $m) progress("  smtp-source rc $rc, sink got $got of $m: $err");
+                if ($rc !== 0) progress("  smtp-source exit $rc: $err");
+                if ($sink && ($got = $sink->waitFor($before + $m) - $before) !== $m) progress("  smtp-source: sink got $got of $m");
                 $rates[] = $m / $secs;
                 progress(sprintf('  smtp-source %-3s rtt %4s ms: %5d msgs in %6.3f s = %8.1f msg/s', implode(' ', $flags), $rtt, $m, $secs, $m / $secs));
             }
@@ -383,6 +400,12 @@ if ($doSource && $sourceBin) {
         $row[] = implode(' / ', $counts);
         $rows[] = $row;
     }
+    return $rows;
+}
+
+if ($doSource && $sourceBin) {
+    progress('== smtp-source');
+    $rows = smtpSourceRows($sourceBin, '127.0.0.1', $sink->port, $sink, [['-d'], []]);
     $report .= "\nReference, Postfix's C client (`smtp-source -s 1 -m M -l 1024`, no pipelining; timing includes its process start and connection):\n\n";
     $report .= '| client | ' . implode(' | ', array_map(fn($r) => "msg/s @ {$r} ms", $rtts)) . " | messages |\n|"
         . str_repeat('---|', count($rtts) + 2) . "\n";
@@ -470,6 +493,13 @@ if ($postfixDir !== null) {
         $pf = rateMatrix($pfClients, $rtts, $pfHost, $pfPort, null, ['messages' => $N, 'cap' => $cap, 'batch' => $batch]);
         $report .= "\n## Throughput against the private Postfix (plain port $pfPort, real queueing and Maildir delivery)\n\n"
             . '- Postfix EHLO: ' . implode(', ', $pfCaps) . "\n\n" . rateTable($pf, $pfClients, $rtts, false);
+        if ($doSource && $sourceBin) {
+            progress('== smtp-source against Postfix');
+            $report .= "\nPostfix's own client against the same instance (how fast this Postfix accepts mail at all, without pipelining):\n\n"
+                . '| client | ' . implode(' | ', array_map(fn($r) => "msg/s @ {$r} ms", $rtts)) . " | messages |\n|"
+                . str_repeat('---|', count($rtts) + 2) . "\n";
+            foreach (smtpSourceRows($sourceBin, $pfHost, $pfPort, null, [['-d']]) as $row) $report .= '| ' . implode(' | ', $row) . " |\n";
+        }
     }
 }
 
