@@ -9,6 +9,7 @@ packages=(
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
 	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors
+	composer                                                      # validates composer.json (PIE)
 )
 
 missing=()

@@ -90,6 +90,7 @@ if [ "$full" -eq 1 ]; then
 		phpt "PHPT suite under valgrind" -m -d pcre.jit=0
 	run_counted "fuzz targets" bash protocol/tests/run-fuzz.sh 15
 	run_counted "core on Windows (mingw-w64 + wine)" bash protocol/tests/run-mingw.sh
+	run_counted "packaging (package.xml, pecl package + install, PIE)" bash scripts/check-package.sh
 fi
 
 for p in "${problems[@]}"; do
