@@ -1047,7 +1047,7 @@ static smtp_status stream_body(txn *t, int bdat, smtp_body_fn body_fn, void *bod
 			log_line(s, "C: ", "<message body>", 14);
 			log_line(s, "C: ", ".", 1);
 			smtp_buf_append(&s->out, ".\r\n", 3);
-			st = flush(s);
+			st = t->defer_flush && s->out.len < OUT_FLUSH_AT ? SMTP_OK : flush(s);
 			t->bdat_pending = 1; /* the final reply, read like a LAST chunk's */
 			t->last_sent = 1;
 		}
@@ -1410,6 +1410,83 @@ static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
 	item->transient = st == SMTP_OK ? 0 : s->transient;
 }
 
+/*
+ * A batch over PIPELINING without CHUNKING: the body and final dot of one message go out in the same
+ * write as the next message's MAIL, RCPT and DATA (RFC 2920 3.1), so each message costs one round trip.
+ */
+static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items, size_t count)
+{
+	txn slots[2];
+	txn *prev = NULL;
+	smtp_batch_item *prev_item = NULL;
+	smtp_buf line;
+	smtp_status fatal = SMTP_OK;
+	size_t i;
+
+	smtp_buf_init(&line);
+	for (i = 0; i < count && fatal == SMTP_OK; i++) {
+		smtp_batch_item *item = &items[i];
+		txn *cur = &slots[i % 2];
+		smtp_status st = txn_prepare(s, item->env, &item->result, &line);
+		if (st != SMTP_OK) {
+			batch_record(s, item, st);
+			if (!s->usable) {
+				fatal = st;
+			}
+			continue;
+		}
+		txn_init(cur, s, item->env, &item->result);
+		cur->defer_flush = 1;
+		inflight_push(s, cur);
+		st = txn_envelope(cur, 1, &line);
+		if (st == SMTP_OK) {
+			st = queue_line(s, "DATA", 4, SMTP_MAX_COMMAND_LINE, 0);
+			cur->data_pending = 1;
+		}
+		if (prev) {
+			/* the previous message's final reply comes first */
+			smtp_status pst = st == SMTP_OK ? settle(prev, 0) : st;
+			pst = txn_finish(prev, pst, 0, 0);
+			batch_record(s, prev_item, pst);
+			smtp_buf_free(&prev->first_failure.text);
+			prev = NULL;
+			if (!s->usable) {
+				fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
+				st = fatal;
+			}
+		}
+		if (st == SMTP_OK) {
+			st = settle(cur, 0);
+		}
+		if (st == SMTP_OK && cur->mail_code / 100 == 2 && !rcpts_refused(cur) && cur->data_code == 354) {
+			st = stream_body(cur, 0, item->body_fn, item->body_ctx);
+			if (st == SMTP_OK) {
+				prev = cur;
+				prev_item = item;
+				continue;
+			}
+		}
+		st = txn_finish(cur, st, 0, 0);
+		batch_record(s, item, st);
+		smtp_buf_free(&cur->first_failure.text);
+		if (!s->usable) {
+			fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
+		}
+	}
+	if (prev) {
+		smtp_status pst = fatal == SMTP_OK ? settle(prev, 0) : fatal;
+		pst = txn_finish(prev, pst, 0, 0);
+		batch_record(s, prev_item, pst);
+		smtp_buf_free(&prev->first_failure.text);
+		if (!s->usable && fatal == SMTP_OK) {
+			fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
+		}
+	}
+	s->inflight = NULL;
+	smtp_buf_free(&line);
+	return s->usable ? SMTP_OK : (fatal != SMTP_OK ? fatal : SMTP_ERR_CLOSED);
+}
+
 smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count)
 {
 	txn *window;
@@ -1425,6 +1502,9 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 	for (i = 0; i < count; i++) {
 		items[i].attempted = 0;
 		items[i].retry = 0;
+	}
+	if (pipe && !bdat) {
+		return batch_data_pipelined(s, items, count);
 	}
 	window = calloc(BATCH_WINDOW, sizeof(*window));
 	slot_item = calloc(BATCH_WINDOW, sizeof(*slot_item));

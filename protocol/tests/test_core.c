@@ -992,7 +992,31 @@ static void test_batch(void)
 	smtp_session_free(s);
 	script_free(&sc);
 
-	/* without CHUNKING: one transaction after the other, still one result each */
+	/* without CHUNKING: each body goes out with the next message's envelope, one round trip each */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	serve(&sc, "250 queued as Q1\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+	serve(&sc, "250 queued as Q2\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+	serve(&sc, "250 queued as Q3\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	sc.writes = 0;
+	CHECK(smtp_session_send_batch(s, items, 3) == SMTP_OK);
+	CHECK(sc.writes == 4);
+	CHECK(strstr(sent(&sc), "hello\r\n.\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n") != NULL);
+	for (i = 0; i < 3; i++) {
+		char want[8];
+		snprintf(want, sizeof(want), "Q%d", (int)i + 1);
+		CHECK(items[i].status == SMTP_OK && items[i].result.queue_id && strcmp(items[i].result.queue_id, want) == 0);
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* without CHUNKING, with a rejection and then a drop */
 	script_init(&sc);
 	serve(&sc, "220 mx\r\n");
 	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
