@@ -7,13 +7,15 @@ PHP_ARG_ENABLE([smtp],
 if test "$PHP_SMTP" != "no"; then
   dnl The core in protocol/ is portable C99 with its own MD5; TLS comes from ext/openssl through PHP
   dnl streams at run time, so no library is linked here.
-  SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c"
+  SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c \
+    smtp_batch.c smtp_persistent.c"
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
     protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c"
 
   PHP_NEW_EXTENSION([smtp], [$SMTP_BINDING_SOURCES $SMTP_CORE_SOURCES], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/protocol])
   PHP_ADD_BUILD_DIR([$ext_builddir/protocol])
+  AC_DEFINE([HAVE_SMTP], [1], [Whether the smtp extension is enabled])
   PHP_ADD_EXTENSION_DEP([smtp], [spl])
   PHP_ADD_EXTENSION_DEP([smtp], [date])
   PHP_ADD_EXTENSION_DEP([smtp], [random])

@@ -153,19 +153,20 @@ typedef struct smtp_client_obj {
 	bool chunking;
 	bool partial;
 	zval logger;                  /* callable or UNDEF */
-	zval persistent;              /* false, true or a string id; not used yet */
+	zval persistent;              /* false, true or a string id (smtp_persistent.c) */
 
 	/* connection */
 	php_stream *stream;
 	zend_resource *stream_res;    /* our reference: the stream is gone when this is closed under us */
+	struct smtp_pconn *pconn;     /* the kept connection this object holds (option persistent), or NULL */
 	smtp_session *session;        /* kept after a close so getLastReply() still answers */
 	smtp_transport transport;
 	bool open;                    /* greeting and EHLO done on the current stream */
 	bool authenticated;
 	bool busy;                    /* inside an operation (the logger must not re-enter) */
 	bool in_dtor;
+	bool tls_dropped;             /* the last TLS handshake failed because the connection closed or stalled */
 	zend_object *logger_exception;
-	char tls_error[256];
 
 	zend_object std;
 } smtp_client_obj;
@@ -183,10 +184,75 @@ void smtp_client_send_raw(smtp_client_obj *c, zend_string *raw, zend_string *fro
 /* QUIT and close, quietly */
 void smtp_client_quit(smtp_client_obj *c);
 
+/* ---- one message to send: what send() and sendBatch() share (smtp_client.c) --------------------- */
+
+typedef struct smtp_outgoing {
+	zend_object *msg_obj;         /* the Smtp\Message (a reference we hold), or NULL for a raw message */
+	smtp_message_obj *m;
+	zend_string *raw;             /* the raw message, or NULL */
+	zend_string *from;            /* the envelope sender ("" for <>) */
+	zend_string **rcpt;           /* the envelope recipients, each once */
+	uint32_t rcpt_count;
+	/* set by smtp_outgoing_build() */
+	bool built;
+	smtp_message_build b;
+	smtp_recipient *list;
+	smtp_envelope env;
+	smtp_body_fn body_fn;
+	void *body_ctx;
+	char body_err[256];           /* why the message writer failed, when it did */
+} smtp_outgoing;
+
+/* An empty one (safe to free). */
+void smtp_outgoing_clear(smtp_outgoing *o);
+/* send()'s checks of its (message, from, to), which the arguments are given as: fills o and returns true,
+ * or throws (ValueError/TypeError naming send()'s argument 1, 2 or 3) and returns false. Free o either way. */
+bool smtp_outgoing_init(smtp_outgoing *o, zend_object *msg_obj, zend_string *msg_str, zend_string *from,
+	HashTable *to_ht, zend_string *to_str);
+/* The envelope and the body producer; opens the attachments (a failure throws Smtp\Exception). */
+zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o);
+/* Undo smtp_outgoing_build() (closes the attachments). */
+void smtp_outgoing_release_build(smtp_outgoing *o);
+void smtp_outgoing_free(smtp_outgoing *o);
+/* The Smtp\Result of a message the server accepted; reply is its final reply. */
+void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
+	zval *return_value);
+/* When the message writer itself failed (an attachment unreadable mid-send): throw its reason, true. */
+bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st);
+
+/* For smtp_batch.c: the steps every operation of the client goes through. */
+bool smtp_client_op_begin(smtp_client_obj *c);
+void smtp_client_op_end(smtp_client_obj *c);
+/* The connection, reused when alive, else (re)opened with AUTH; throws on failure. */
+zend_result smtp_client_ensure_open(smtp_client_obj *c);
+/* After a failed operation: close a connection the core gave up on. */
+void smtp_client_after_error(smtp_client_obj *c);
+bool smtp_client_is_connected(smtp_client_obj *c);
+
+/* ---- persistent connections (smtp_persistent.c) ------------------------------------------------- */
+
+typedef struct smtp_pconn smtp_pconn;
+
+void smtp_persistent_minit(int module_number);
+/* Before connecting: when the object wants a persistent connection and one with the same settings is
+ * kept, hand it over (stream, session, state) and return true. Otherwise false; c->pconn is then set
+ * when the new connection is to be kept. */
+bool smtp_persistent_attach(smtp_client_obj *c);
+/* The persistent id to open the stream with, or NULL for an ordinary one. */
+const char *smtp_persistent_stream_id(smtp_client_obj *c);
+/* The transport a new session of c is to use. */
+const smtp_transport *smtp_persistent_transport(smtp_client_obj *c);
+/* The object's connection is being closed, or the object is being freed: the entry is no longer its. */
+void smtp_persistent_closed(smtp_client_obj *c);
+/* The object goes away: keep its connection when it is still good (true: c holds no connection now). */
+bool smtp_persistent_release(smtp_client_obj *c);
+
 /* ---- transport (PHP streams) -------------------------------------------------------------------- */
 
 /* Open the TCP connection (and the TLS of implicit TLS). On failure throws and returns FAILURE. */
 zend_result smtp_transport_connect(smtp_client_obj *c);
+/* Whether the server sent something (or closed) since the last reply: an idle connection it ended. */
+bool smtp_transport_idle_input(smtp_client_obj *c);
 /* Close the stream (no QUIT). */
 void smtp_transport_close(smtp_client_obj *c);
 /* The stream, or NULL when it was closed (by us, or under us). */
@@ -202,6 +268,9 @@ zend_string *smtp_default_helo(void);
 /* Throw the exception for a core status after a session operation. */
 void smtp_throw_status(smtp_status st, smtp_session *session, const smtp_send_result *result,
 	const smtp_envelope *env);
+/* The same from explicit values (a batch item's): the reply behind the error (code 0: none), the message. */
+void smtp_throw_status_ex(smtp_status st, int code, const char *reply, const char *enhanced, const char *msg,
+	bool transient, const smtp_send_result *result, const smtp_envelope *env);
 /* Throw ce with a message; reply/enhanced may be NULL. */
 zend_object *smtp_throw(zend_class_entry *ce, int code, const char *reply, const char *enhanced, bool transient,
 	const char *format, ...) ZEND_ATTRIBUTE_FORMAT(printf, 6, 7);

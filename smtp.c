@@ -3,7 +3,8 @@
  *
  * The binding is split by concept: smtp_client.c (class Smtp), smtp_message.c (Smtp\Message),
  * smtp_transport.c (the core's transport on PHP streams), smtp_exceptions.c (status -> exception),
- * smtp_mail.c (smtp_mail() and the mail() override). The protocol is in protocol/.
+ * smtp_mail.c (smtp_mail() and the mail() override), smtp_batch.c (Smtp::sendBatch()),
+ * smtp_persistent.c (connections kept across requests). The protocol is in protocol/.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -125,6 +126,7 @@ static PHP_MINIT_FUNCTION(smtp)
 
 	smtp_client_register_handlers();
 	smtp_message_register_handlers();
+	smtp_persistent_minit(module_number);
 
 	if (SMTP_G(override_mail)) {
 		smtp_mail_override_install();

@@ -26,6 +26,8 @@ namespace {
 
         public function send(Smtp\Message|string $message, ?string $from = null, array|string|null $to = null): Smtp\Result {}
 
+        public function sendBatch(iterable $messages): array {}
+
         public function sendMail(string $from, array|string $to, string $subject, string $body, array|string $headers = []): Smtp\Result {}
 
         public function reset(): void {}

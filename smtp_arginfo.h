@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f1787d4ff34a9686f3577d7beecabee0cd641aa6 */
+ * Stub hash: 57492e9379f2fcd8956ef32256e5ff7ba2d8630d */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -28,6 +28,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_send, 0, 1, Smtp\\Resu
 	ZEND_ARG_OBJ_TYPE_MASK(0, message, Smtp\\Message, MAY_BE_STRING, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, from, IS_STRING, 1, "null")
 	ZEND_ARG_TYPE_MASK(0, to, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_sendBatch, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, messages, Traversable, MAY_BE_ARRAY, NULL)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_sendMail, 0, 4, Smtp\\Result, 0)
@@ -125,6 +129,7 @@ ZEND_METHOD(Smtp, __construct);
 ZEND_METHOD(Smtp, connect);
 ZEND_METHOD(Smtp, login);
 ZEND_METHOD(Smtp, send);
+ZEND_METHOD(Smtp, sendBatch);
 ZEND_METHOD(Smtp, sendMail);
 ZEND_METHOD(Smtp, reset);
 ZEND_METHOD(Smtp, noop);
@@ -165,6 +170,7 @@ static const zend_function_entry class_Smtp_methods[] = {
 	ZEND_ME(Smtp, connect, arginfo_class_Smtp_connect, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, login, arginfo_class_Smtp_login, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, send, arginfo_class_Smtp_send, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, sendBatch, arginfo_class_Smtp_sendBatch, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, sendMail, arginfo_class_Smtp_sendMail, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, reset, arginfo_class_Smtp_reset, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, noop, arginfo_class_Smtp_noop, ZEND_ACC_PUBLIC)

@@ -150,7 +150,7 @@ static void smtp_client_dtor(zend_object *obj)
 {
 	smtp_client_obj *c = smtp_client_from_obj(obj);
 	zend_objects_destroy_object(obj);
-	if (!c->busy) {
+	if (!c->busy && !smtp_persistent_release(c)) { /* a persistent connection stays open for the next one */
 		c->in_dtor = true;
 		client_quit_quietly(c, DTOR_QUIT_MS);
 		c->in_dtor = false;
@@ -161,7 +161,9 @@ static void smtp_client_free(zend_object *obj)
 {
 	smtp_client_obj *c = smtp_client_from_obj(obj);
 
+	smtp_persistent_release(c);
 	smtp_transport_close(c); /* safe at shutdown: a stream the resource list closed is only forgotten */
+	smtp_persistent_closed(c);
 	if (c->session) {
 		smtp_session_free(c->session);
 		c->session = NULL;
@@ -282,6 +284,36 @@ static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_strin
 }
 
 /* Connect, greet, EHLO, TLS as configured, then AUTH with the configured credentials when with_auth. */
+/* This object's timeouts, extensions and logger on its session. */
+static void configure_session(smtp_client_obj *c)
+{
+	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
+	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
+	if (Z_TYPE(c->logger) != IS_UNDEF) {
+		smtp_session_set_logger(c->session, client_log, c);
+	}
+}
+
+/* A kept persistent connection just handed over: RSET, the one round trip that tells it still works
+ * (at most 10 s: a dead one is replaced rather than waited for), then AUTH if it was never done. */
+static bool reuse_kept(smtp_client_obj *c, bool with_auth)
+{
+	int command_ms = seconds_to_ms(c->command_timeout);
+	smtp_status st;
+	configure_session(c);
+	smtp_session_set_timeouts(c->session, command_ms < 10000 ? command_ms : 10000, seconds_to_ms(c->data_timeout));
+	st = smtp_session_rset(c->session);
+	smtp_session_set_timeouts(c->session, command_ms, seconds_to_ms(c->data_timeout));
+	if (st != SMTP_OK) {
+		smtp_transport_close(c);
+		smtp_session_free(c->session);
+		c->session = NULL;
+		return false;
+	}
+	return !(with_auth && c->username && !c->authenticated)
+		|| client_auth(c, c->username, c->password, c->auth_mech) == SUCCESS;
+}
+
 static zend_result client_open(smtp_client_obj *c, bool with_auth)
 {
 	smtp_status st;
@@ -291,20 +323,27 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		smtp_session_free(c->session);
 		c->session = NULL;
 	}
+	if (smtp_persistent_attach(c)) {
+		if (reuse_kept(c, with_auth)) {
+			return SUCCESS;
+		}
+		if (EG(exception)) { /* AUTH refused */
+			client_quit_quietly(c, seconds_to_ms(c->command_timeout));
+			return FAILURE;
+		}
+		smtp_persistent_attach(c); /* dead: a fresh connection under the same persistent id */
+	}
 	if (smtp_transport_connect(c) != SUCCESS) {
+		smtp_persistent_closed(c); /* nothing to keep: leave the id to other objects */
 		return FAILURE;
 	}
-	c->session = smtp_session_new(&c->transport);
+	c->session = smtp_session_new(smtp_persistent_transport(c));
 	if (!c->session) {
 		smtp_transport_close(c);
 		zend_throw_error(NULL, "Out of memory");
 		return FAILURE;
 	}
-	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
-	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
-	if (Z_TYPE(c->logger) != IS_UNDEF) {
-		smtp_session_set_logger(c->session, client_log, c);
-	}
+	configure_session(c);
 	if (c->tls_mode == SMTP_TLS_IMPLICIT) {
 		smtp_session_set_tls_active(c->session, 1);
 	}
@@ -1549,4 +1588,31 @@ void smtp_client_quit(smtp_client_obj *c)
 	if (!c->busy) {
 		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
 	}
+}
+
+/* ---- for smtp_batch.c ---------------------------------------------------------------------------- */
+
+bool smtp_client_op_begin(smtp_client_obj *c)
+{
+	return op_begin(c);
+}
+
+void smtp_client_op_end(smtp_client_obj *c)
+{
+	op_end(c);
+}
+
+zend_result smtp_client_ensure_open(smtp_client_obj *c)
+{
+	return client_ensure_open(c, true);
+}
+
+void smtp_client_after_error(smtp_client_obj *c)
+{
+	after_error(c);
+}
+
+bool smtp_client_is_connected(smtp_client_obj *c)
+{
+	return client_connected(c);
 }

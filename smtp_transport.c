@@ -131,9 +131,14 @@ void smtp_transport_close(smtp_client_obj *c)
 	php_stream *stream = smtp_transport_stream(c);
 	if (stream) {
 		zend_resource *res = c->stream_res;
+		smtp_persistent_closed(c); /* a persistent connection closed is no longer kept */
 		c->stream = NULL;
 		c->stream_res = NULL;
-		php_stream_close(stream);
+		if (stream->is_persistent) {
+			php_stream_pclose(stream); /* and out of the persistent list */
+		} else {
+			php_stream_close(stream);
+		}
 		zend_list_delete(res); /* our own reference */
 	}
 	c->open = false;
@@ -303,7 +308,7 @@ static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, ch
 		/* the server hung up or went silent (the handshake is bounded by the connect timeout): that is a
 		 * lost connection, not a TLS verdict */
 		int64_t waited = transport_now_ms(c) - start;
-		if (!strstr(err, " alert ") && (stream->eof || waited >= (int64_t)(c->timeout * 1000.0) - 50
+		if (!strstr(err, " alert ") && !strstr(err, "certificate") && (stream->eof || waited >= (int64_t)(c->timeout * 1000.0) - 50
 			|| php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL) == PHP_STREAM_OPTION_RETURN_ERR)) {
 			c->tls_dropped = true;
 		}
@@ -356,7 +361,7 @@ zend_result smtp_transport_connect(smtp_client_obj *c)
 
 	quiet_begin(&q);
 	stream = php_stream_xport_create(ZSTR_VAL(url), ZSTR_LEN(url), 0, STREAM_XPORT_CLIENT | STREAM_XPORT_CONNECT,
-		NULL, &tv, context, &errstr, &errcode);
+		smtp_persistent_stream_id(c), &tv, context, &errstr, &errcode);
 	quiet_end(&q, NULL, 0);
 	/* the stream holds the context now; drop ours */
 	zend_list_delete(context->res);
@@ -368,7 +373,11 @@ zend_result smtp_transport_connect(smtp_client_obj *c)
 			zend_string_release(errstr);
 		}
 		if (stream) {
-			php_stream_close(stream);
+			if (stream->is_persistent) {
+				php_stream_pclose(stream);
+			} else {
+				php_stream_close(stream);
+			}
 		}
 		zend_string_release(url);
 		zend_string_release(target);

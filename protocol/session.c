@@ -843,6 +843,7 @@ typedef struct txn {
 	int final_code;
 	smtp_reply first_failure;    /* the first reply that went wrong */
 	int defer_flush;             /* batch: the LAST chunk may wait in the buffer for the next message */
+	int rset_pending;            /* batch: an RSET went ahead of MAIL, its reply comes first */
 	int needs_reset;             /* failed in a batch: RSET once nothing is in flight */
 	struct txn *next;            /* in the session's in-flight list */
 } txn;
@@ -887,7 +888,8 @@ static void note_failure(txn *t)
 
 static size_t pending_count(const txn *t)
 {
-	return (size_t)t->mail_pending + (t->rcpt_sent - t->rcpt_next) + (size_t)t->data_pending + t->bdat_pending;
+	return (size_t)t->rset_pending + (size_t)t->mail_pending + (t->rcpt_sent - t->rcpt_next) + (size_t)t->data_pending
+		+ t->bdat_pending;
 }
 
 /* Read the oldest outstanding reply (of the oldest transaction in flight) and file it where it belongs. */
@@ -913,7 +915,9 @@ static smtp_status read_pending(smtp_session *s)
 		return st;
 	}
 	code = s->parser.reply.code;
-	if (t->mail_pending) {
+	if (t->rset_pending) {
+		t->rset_pending = 0; /* only a 421 matters, below */
+	} else if (t->mail_pending) {
 		t->mail_pending = 0;
 		t->mail_code = code;
 		if (code / 100 != 2) {
@@ -1532,10 +1536,18 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 			}
 			txn_init(t, s, item->env, &item->result);
 			t->defer_flush = 1;
+			if (head != tail) {
+				/* the transaction before may still be open on the server if its BDAT LAST fails (RFC 3030
+				 * lets it): without an RSET this one's RCPT and BDAT would join it */
+				st = queue_line(s, "RSET", 4, SMTP_MAX_COMMAND_LINE, 0);
+				t->rset_pending = 1;
+			}
 			inflight_push(s, t);
 			slot_item[tail % BATCH_WINDOW] = (size_t)(item - items);
 			tail++;
-			st = txn_envelope(t, 1, &line);
+			if (st == SMTP_OK) {
+				st = txn_envelope(t, 1, &line);
+			}
 			if (st == SMTP_OK) {
 				st = stream_body(t, 1, item->body_fn, item->body_ctx);
 			}

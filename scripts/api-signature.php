@@ -15,7 +15,9 @@ declare(strict_types=1);
 
 function type_str(?ReflectionType $t): string
 {
-    return $t === null ? '' : (string) $t;
+    // since PHP 8.2 "iterable" is Traversable|array: written so in a stub, shown so by an extension
+    $s = $t === null ? '' : (string) $t;
+    return ['iterable' => 'Traversable|array', '?iterable' => 'Traversable|array|null'][$s] ?? $s;
 }
 
 function param_str(ReflectionParameter $p): string

@@ -75,7 +75,9 @@ namespace {
          *   - partial: false (default) aborts a send if any recipient is rejected, nothing is delivered;
          *     true delivers to the accepted recipients and lists the rejected ones in the result;
          *   - logger: receives each transcript line, "C: ..." or "S: ...", credentials redacted;
-         *   - persistent: keep the connection open across requests (true, or a string naming the pool).
+         *   - persistent: keep the connection open across requests of this PHP worker (true, or a string
+         *     naming it), like pfsockopen(): a later Smtp with the same settings reuses it after an RSET;
+         *     other settings (TLS, context, credentials, HELO) never share it. quit() closes it.
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */
@@ -122,6 +124,33 @@ namespace {
          * @throws \ValueError on an invalid address, header or body, before any byte is sent.
          */
         public function send(Smtp\Message|string $message, ?string $from = null, array|string|null $to = null): Smtp\Result {}
+
+        /**
+         * Sends several messages on one connection (connecting first if needed). With PIPELINING and
+         * CHUNKING the messages are written without waiting for the replies to the ones before them, so
+         * a batch costs about one round trip per 32 messages; otherwise they go one transaction at a time.
+         *
+         * Every item is checked before anything is sent. The result has one entry per item, in order: an
+         * Smtp\Result, or the exception send() would have thrown for that message (a RecipientException
+         * with its rejected addresses, a ResponseException, ...); one failed message never stops the
+         * others. If the connection is lost in the middle, the messages whose transaction was under way
+         * get a transient Smtp\ConnectionException (the server may or may not have them: never reported
+         * sent), the connection is reopened once, and the messages not yet started are sent on it.
+         *
+         * ```php
+         * foreach ($smtp->sendBatch($messages) as $i => $r) {
+         *     if ($r instanceof Smtp\Exception && $r->isTransient()) { $retry[] = $messages[$i]; }
+         * }
+         * ```
+         *
+         * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string, 1?: ?string, 2?: array<string>|string|null}> $messages
+         *     Each item an Smtp\Message, or a list [message, from, to] with the meaning of send()'s arguments.
+         * @return list<\Smtp\Result|\Smtp\Exception> One entry per item, in order.
+         * @throws \ValueError|\TypeError on an invalid item (naming its 0-based position), before any byte is sent.
+         * @throws \Smtp\ConnectionException|\Smtp\TlsException|\Smtp\AuthenticationException when the
+         *     first connection cannot be made (nothing was sent); see connect().
+         */
+        public function sendBatch(iterable $messages): array {}
 
         /**
          * Builds a plain-text message like mail() would and sends it.

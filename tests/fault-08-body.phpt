@@ -23,7 +23,11 @@ foreach (['421', '4xx', '5xx', 'close'] as $class) {
         'client' => fault_client_options($f),
         'message' => $mid,
         'expect' => ['class' => $class === 'close' ? Smtp\ConnectionException::class : [Smtp\ResponseException::class, Smtp\ConnectionException::class],
-            'code' => array_unique([$code, 0]), 'connected' => false] + ($class === '5xx' ? [] : ['transient' => true]),
+            'code' => array_unique([$code, 0])]
+            // a 4xx/5xx read as the final reply ends only the transaction: the close that follows is seen
+            // by the next send, which reconnects (checked below)
+            + (in_array($class, ['421', 'close'], true) ? ['connected' => false] : [])
+            + ($class === '5xx' ? [] : ['transient' => true]),
     ]);
 }
 // The server stops reading for 3 s (then closes): the write must hit the 1 s deadline well before.

@@ -1,0 +1,423 @@
+/*
+ * smtp_batch.c - Smtp::sendBatch(): many messages on one connection, with the core's
+ * smtp_session_send_batch() (pipelined across messages when the server offers PIPELINING and CHUNKING,
+ * one transaction at a time otherwise).
+ *
+ *   - Every item is checked first, exactly as send() checks its arguments; a bad item is a ValueError
+ *     (or TypeError) naming its position, thrown before any byte is sent.
+ *   - The result is a list in the order of the items: an Smtp\Result, or the exception send() would have
+ *     thrown for that message (Smtp\RecipientException with its rejected list, ...). One failed message
+ *     never takes the others down.
+ *   - A connection lost in the middle: messages whose transaction was under way get a transient
+ *     Smtp\ConnectionException (never reported sent: the server may or may not have them); the connection
+ *     is reopened once and the messages not yet started go out on the new one.
+ *   - Messages are built (attachments opened) a bounded number at a time, so a large batch does not hold
+ *     every attachment file open at once.
+ *   - When the first connection cannot be made, nothing was sent: sendBatch() throws, as send() would.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "ext/spl/spl_iterators.h"
+
+#include "php_smtp.h"
+
+#define BUILD_MAX_ITEMS 256   /* messages built (and handed to the core) at once */
+#define BUILD_MAX_FILES 64    /* attachment files open at once, about */
+
+/* ---- the items ----------------------------------------------------------------------------------- */
+
+static int collect_item(zend_object_iterator *iter, void *puser)
+{
+	HashTable *items = puser;
+	zval *v = iter->funcs->get_current_data(iter);
+	if (!v || EG(exception)) {
+		return ZEND_HASH_APPLY_STOP;
+	}
+	ZVAL_DEREF(v);
+	Z_TRY_ADDREF_P(v);
+	zend_hash_next_index_insert_new(items, v);
+	return ZEND_HASH_APPLY_KEEP;
+}
+
+/*
+ * The exception send()'s checks threw names send()'s arguments ("Argument #3 must be ..."): say instead
+ * which item and which part of it ("Argument #1 ($messages) item 2: to must be ...").
+ */
+static void rethrow_for_item(uint32_t index)
+{
+	static const char *const parts[] = {"", "message", "from", "to"};
+	zend_object *ex = EG(exception);
+	zend_class_entry *ce;
+	zval rv, *msg;
+	const char *text, *p;
+	const char *part = "";
+	zend_string *copy;
+
+	if (!ex || (!instanceof_function(ex->ce, zend_ce_value_error)
+		&& !instanceof_function(ex->ce, zend_ce_type_error))) {
+		return;
+	}
+	ce = ex->ce;
+	msg = zend_read_property_ex(zend_get_exception_base(ex), ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+	copy = msg && Z_TYPE_P(msg) == IS_STRING ? zend_string_copy(Z_STR_P(msg)) : ZSTR_EMPTY_ALLOC();
+	text = ZSTR_VAL(copy);
+	p = strstr(text, "Argument #");
+	if (p) {
+		unsigned n = 0;
+		p += sizeof("Argument #") - 1;
+		while (*p >= '0' && *p <= '9') {
+			n = n * 10 + (unsigned)(*p++ - '0');
+		}
+		if (p[0] == ' ' && p[1] == '(' && p[2] == '$') {
+			const char *close = strstr(p, ") ");
+			p = close ? close + 1 : p;
+		}
+		if (*p == ' ') {
+			p++;
+		}
+		text = p;
+		part = n < sizeof(parts) / sizeof(parts[0]) ? parts[n] : "";
+	}
+	zend_clear_exception();
+	zend_throw_error(ce, "%s(): Argument #1 ($messages) item %u: %s%s%s", "Smtp::sendBatch", index, part,
+		part[0] ? " " : "", text);
+	zend_string_release(copy);
+}
+
+/* One item: an Smtp\Message, or [message, from, to] with the types of send()'s arguments. */
+static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
+{
+	HashTable *ht;
+	zval *msg, *from, *to;
+	bool ok;
+
+	ZVAL_DEREF(item);
+	if (Z_TYPE_P(item) == IS_OBJECT && instanceof_function(Z_OBJCE_P(item), smtp_ce_Message)) {
+		ok = smtp_outgoing_init(o, Z_OBJ_P(item), NULL, NULL, NULL, NULL);
+		if (!ok) {
+			rethrow_for_item(index);
+		}
+		return ok;
+	}
+	if (Z_TYPE_P(item) != IS_ARRAY) {
+		smtp_outgoing_clear(o);
+		zend_argument_type_error(1, "must contain only Smtp\\Message objects or [message, from, to] arrays, "
+			"%s given at item %u", zend_zval_type_name(item), index);
+		return false;
+	}
+	ht = Z_ARRVAL_P(item);
+	smtp_outgoing_clear(o);
+	if (zend_hash_num_elements(ht) < 1 || zend_hash_num_elements(ht) > 3 || !zend_array_is_list(ht)) {
+		zend_argument_value_error(1, "item %u: must be an Smtp\\Message or a list [message, from, to]", index);
+		return false;
+	}
+	msg = zend_hash_index_find_deref(ht, 0);
+	from = zend_hash_index_find_deref(ht, 1);
+	to = zend_hash_index_find_deref(ht, 2);
+	if (!(Z_TYPE_P(msg) == IS_STRING
+		|| (Z_TYPE_P(msg) == IS_OBJECT && instanceof_function(Z_OBJCE_P(msg), smtp_ce_Message)))) {
+		zend_argument_type_error(1, "item %u: message must be of type Smtp\\Message|string, %s given", index,
+			zend_zval_type_name(msg));
+		return false;
+	}
+	if (from && Z_TYPE_P(from) != IS_NULL && Z_TYPE_P(from) != IS_STRING) {
+		zend_argument_type_error(1, "item %u: from must be of type ?string, %s given", index,
+			zend_zval_type_name(from));
+		return false;
+	}
+	if (to && Z_TYPE_P(to) != IS_NULL && Z_TYPE_P(to) != IS_STRING && Z_TYPE_P(to) != IS_ARRAY) {
+		zend_argument_type_error(1, "item %u: to must be of type array|string|null, %s given", index,
+			zend_zval_type_name(to));
+		return false;
+	}
+	ok = smtp_outgoing_init(o, Z_TYPE_P(msg) == IS_OBJECT ? Z_OBJ_P(msg) : NULL,
+		Z_TYPE_P(msg) == IS_STRING ? Z_STR_P(msg) : NULL,
+		from && Z_TYPE_P(from) == IS_STRING ? Z_STR_P(from) : NULL,
+		to && Z_TYPE_P(to) == IS_ARRAY ? Z_ARRVAL_P(to) : NULL,
+		to && Z_TYPE_P(to) == IS_STRING ? Z_STR_P(to) : NULL);
+	if (!ok) {
+		rethrow_for_item(index);
+	}
+	return ok;
+}
+
+/* ---- sending ------------------------------------------------------------------------------------- */
+
+typedef struct batch {
+	smtp_client_obj *c;
+	smtp_outgoing *out;
+	zval *results;          /* UNDEF until the item's fate is known */
+	uint32_t n;
+	bool sent_any;          /* the core has been given messages in this call */
+	bool reconnected;       /* the one reconnection after a loss is used up */
+	zval stop;              /* the exception for every message not yet sent, once there is no connection */
+	char lost[256];         /* how the connection was lost */
+} batch;
+
+/* The exception just thrown becomes a result. */
+static void take_exception(zval *slot)
+{
+	if (EG(exception)) {
+		ZVAL_OBJ_COPY(slot, EG(exception));
+		zend_clear_exception();
+	} else {
+		ZVAL_NULL(slot);
+	}
+}
+
+static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it)
+{
+	if (it->status == SMTP_OK) {
+		smtp_outgoing_result(o, &it->result, it->reply ? it->reply : "", it->reply ? strlen(it->reply) : 0, slot);
+		return;
+	}
+	if (!smtp_outgoing_throw_body_error(o, it->status)) {
+		smtp_throw_status_ex(it->status, it->reply_code, it->reply, it->enhanced, it->error, it->transient != 0,
+			&it->result, &o->env);
+	}
+	take_exception(slot);
+}
+
+/*
+ * After the core gave up on the connection with status st: the items recorded with that same failure
+ * at the end of the attempted ones were in flight behind the one that met it (the first of them).
+ */
+static void find_in_flight(const smtp_batch_item *items, size_t k, smtp_status st, bool *in_flight)
+{
+	size_t i, last = k, first;
+	for (i = 0; i < k; i++) {
+		in_flight[i] = false;
+		if (items[i].attempted) {
+			last = i;
+		}
+	}
+	if (last == k || items[last].status != st) {
+		return;
+	}
+	first = last;
+	for (i = last; i-- > 0;) {
+		if (!items[i].attempted) {
+			continue;
+		}
+		if (items[i].status != st || items[i].reply_code != items[last].reply_code
+			|| strcmp(items[i].error ? items[i].error : "", items[last].error ? items[last].error : "") != 0) {
+			break;
+		}
+		first = i;
+	}
+	for (i = first + 1; i <= last; i++) {
+		in_flight[i] = items[i].attempted != 0;
+	}
+}
+
+/* A connection for the next messages. False with b->stop set (or, before anything was sent, with the
+ * exception thrown) when there is none. */
+static bool batch_connect(batch *b)
+{
+	smtp_client_obj *c = b->c;
+	if (b->sent_any && !smtp_client_is_connected(c)) {
+		/* lost during this call */
+		if (b->reconnected) {
+			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
+				"Not sent: the connection was lost during the batch (%s) and was already reopened once",
+				b->lost[0] ? b->lost : "connection error");
+			take_exception(&b->stop);
+			return false;
+		}
+		b->reconnected = true;
+	}
+	if (smtp_client_ensure_open(c) != SUCCESS) {
+		if (b->sent_any) {
+			take_exception(&b->stop);
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Send the built items of [start, end) that have no result yet. False when the first connection failed
+ * (the exception is thrown). */
+static bool send_range(batch *b, uint32_t start, uint32_t end)
+{
+	smtp_client_obj *c = b->c;
+	smtp_batch_item *items = ecalloc(end - start, sizeof(*items));
+	uint32_t *map = safe_emalloc(end - start, sizeof(*map), 0);
+	bool *in_flight = ecalloc(end - start, sizeof(*in_flight));
+	bool ok = true;
+	uint32_t i;
+
+	for (;;) {
+		size_t k = 0, j, attempted = 0;
+		smtp_status st;
+
+		for (i = start; i < end; i++) {
+			if (Z_TYPE(b->results[i]) == IS_UNDEF && b->out[i].built) {
+				memset(&items[k], 0, sizeof(items[k]));
+				items[k].env = &b->out[i].env;
+				items[k].body_fn = b->out[i].body_fn;
+				items[k].body_ctx = b->out[i].body_ctx;
+				map[k++] = i;
+			}
+		}
+		if (k == 0) {
+			break;
+		}
+		if (Z_TYPE(b->stop) == IS_UNDEF && !batch_connect(b)) {
+			if (!b->sent_any) {
+				ok = false;
+				break;
+			}
+		}
+		if (Z_TYPE(b->stop) != IS_UNDEF) {
+			for (j = 0; j < k; j++) {
+				ZVAL_COPY(&b->results[map[j]], &b->stop);
+			}
+			break;
+		}
+
+		st = smtp_session_send_batch(c->session, items, k);
+		b->sent_any = true;
+		if (st != SMTP_OK) {
+			find_in_flight(items, k, st, in_flight);
+			snprintf(b->lost, sizeof(b->lost), "%s", smtp_session_error(c->session)[0]
+				? smtp_session_error(c->session) : smtp_status_name(st));
+		} else {
+			memset(in_flight, 0, k * sizeof(*in_flight));
+		}
+		for (j = 0; j < k; j++) {
+			if (!items[j].attempted) {
+				smtp_batch_item_free(&items[j]);
+				continue;
+			}
+			attempted++;
+			if (in_flight[j]) {
+				smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
+					"Not known to be sent: the connection was lost before the server answered for this message (%s)",
+					b->lost);
+				take_exception(&b->results[map[j]]);
+			} else {
+				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
+			}
+			smtp_batch_item_free(&items[j]);
+		}
+		if (st != SMTP_OK) {
+			smtp_client_after_error(c);
+		} else if (attempted == 0) {
+			/* cannot happen (the core starts every item while the connection is good); never loop */
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: the batch made no progress");
+			take_exception(&b->stop);
+		}
+	}
+	efree(in_flight);
+	efree(map);
+	efree(items);
+	return ok;
+}
+
+ZEND_METHOD(Smtp, sendBatch)
+{
+	smtp_client_obj *c = smtp_client_from_obj(Z_OBJ_P(ZEND_THIS));
+	zval *messages, *v;
+	HashTable items;
+	batch b;
+	uint32_t i, start;
+	bool failed = false;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ITERABLE(messages)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!c->host) {
+		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
+		RETURN_THROWS();
+	}
+
+	/* the items, held for the whole call (a generator's would be gone otherwise) */
+	zend_hash_init(&items, 8, NULL, ZVAL_PTR_DTOR, 0);
+	if (Z_TYPE_P(messages) == IS_ARRAY) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(messages), v) {
+			ZVAL_DEREF(v);
+			Z_TRY_ADDREF_P(v);
+			zend_hash_next_index_insert_new(&items, v);
+		} ZEND_HASH_FOREACH_END();
+	} else if (spl_iterator_apply(messages, collect_item, &items) != SUCCESS || EG(exception)) {
+		zend_hash_destroy(&items);
+		RETURN_THROWS();
+	}
+
+	memset(&b, 0, sizeof(b));
+	b.c = c;
+	b.n = zend_hash_num_elements(&items);
+	ZVAL_UNDEF(&b.stop);
+	array_init_size(return_value, b.n);
+	if (b.n == 0) {
+		zend_hash_destroy(&items);
+		return;
+	}
+	b.out = safe_emalloc(b.n, sizeof(*b.out), 0);
+	b.results = safe_emalloc(b.n, sizeof(*b.results), 0);
+
+	/* every item is checked before anything is sent */
+	i = 0;
+	ZEND_HASH_FOREACH_VAL(&items, v) {
+		ZVAL_UNDEF(&b.results[i]);
+		if (!failed && !item_init(&b.out[i], v, i)) {
+			failed = true;
+		} else if (failed) {
+			smtp_outgoing_clear(&b.out[i]);
+		}
+		i++;
+	} ZEND_HASH_FOREACH_END();
+
+	if (!failed && !smtp_client_op_begin(c)) {
+		failed = true;
+	} else if (!failed) {
+		for (start = 0; start < b.n && !failed;) {
+			uint32_t end = start, files = 0;
+			while (end < b.n && end - start < BUILD_MAX_ITEMS && files < BUILD_MAX_FILES) {
+				if (Z_TYPE(b.stop) != IS_UNDEF) {
+					ZVAL_COPY(&b.results[end], &b.stop);
+				} else if (smtp_outgoing_build(c, &b.out[end]) != SUCCESS) {
+					take_exception(&b.results[end]); /* an attachment cannot be read */
+				} else {
+					files += b.out[end].b.source_count;
+				}
+				end++;
+			}
+			if (!send_range(&b, start, end)) {
+				failed = true; /* the first connection failed: thrown */
+			}
+			for (i = start; i < end; i++) {
+				smtp_outgoing_release_build(&b.out[i]);
+			}
+			start = end;
+		}
+		smtp_client_op_end(c); /* rethrows an exception of the logger */
+		if (EG(exception)) {
+			failed = true;
+		}
+	}
+
+	for (i = 0; i < b.n; i++) {
+		if (!failed) {
+			zend_hash_next_index_insert_new(Z_ARRVAL_P(return_value), &b.results[i]);
+		} else {
+			zval_ptr_dtor(&b.results[i]);
+		}
+		smtp_outgoing_free(&b.out[i]);
+	}
+	zval_ptr_dtor(&b.stop);
+	efree(b.out);
+	efree(b.results);
+	zend_hash_destroy(&items);
+	if (failed) {
+		zval_ptr_dtor(return_value);
+		ZVAL_UNDEF(return_value);
+		RETURN_THROWS();
+	}
+}
