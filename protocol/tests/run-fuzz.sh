@@ -136,8 +136,10 @@ for t in $targets; do
 	rate=$(( execs / (secs > 0 ? secs : 1) ))
 	if [ $rc = 0 ] && ! grep -q -e '^==[0-9]*==ERROR' -e 'runtime error:' "$log"; then
 		echo "$t: $execs execs in $secs s ($rate/s), ok"
+		targets_passed=$((${targets_passed:-0} + 1))
 	else
 		status=1
+		targets_failed=$((${targets_failed:-0} + 1))
 		echo "$t: $execs execs in $secs s, FAILED (exit $rc); log follows" >&2
 		grep -v -e '^#[0-9]' -e '^INFO:' -e '^	NEW_FUNC' "$log" | tail -n 60 >&2
 		for f in "$artifacts/$t-"*; do
@@ -149,6 +151,8 @@ for t in $targets; do
 		echo "$t: $execs execs in $secs s, FAILED; input in $artifacts, reproduce: $work/bin/$t <file>"
 	fi
 done
+
+echo "fuzz: ${targets_passed:-0} passed, ${targets_failed:-0} failed"
 
 if [ $status = 0 ] && [ $created_work = 1 ] && [ -z "${FUZZ_ARTIFACTS:-}" ]; then
 	rm -rf "$work"
