@@ -1043,27 +1043,6 @@ ZEND_METHOD(Smtp_Message, charset)
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
-/* A file name goes in a header parameter: CR and LF are dropped (they have no place in a name and would
- * survive RFC 2231 encoding into the receiver's file name). */
-static zend_string *clean_filename(zend_string *name)
-{
-	size_t i, j;
-	zend_string *out;
-	if (!memchr(ZSTR_VAL(name), '\r', ZSTR_LEN(name)) && !memchr(ZSTR_VAL(name), '\n', ZSTR_LEN(name))) {
-		return zend_string_copy(name);
-	}
-	out = zend_string_alloc(ZSTR_LEN(name), 0);
-	for (i = j = 0; i < ZSTR_LEN(name); i++) {
-		char ch = ZSTR_VAL(name)[i];
-		if (ch != '\r' && ch != '\n') {
-			ZSTR_VAL(out)[j++] = ch;
-		}
-	}
-	ZSTR_VAL(out)[j] = '\0';
-	ZSTR_LEN(out) = j;
-	return out;
-}
-
 static bool check_filename(const smtp_message_obj *m, zend_string *name, uint32_t arg_num)
 {
 	(void)m;
@@ -1115,10 +1094,10 @@ ZEND_METHOD(Smtp_Message, attach)
 	p->disposition = SMTP_PART_ATTACHMENT;
 	p->path = zend_string_copy(path);
 	if (name) {
-		p->filename = clean_filename(name);
+		p->filename = zend_string_copy(name);
 	} else {
 		zend_string *base = php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
-		p->filename = clean_filename(base);
+		p->filename = zend_string_copy(base);
 		zend_string_release(base);
 	}
 	p->type = type ? zend_string_copy(type) : NULL;
@@ -1144,7 +1123,7 @@ ZEND_METHOD(Smtp_Message, attachData)
 	p = add_part(m);
 	p->disposition = SMTP_PART_ATTACHMENT;
 	p->data = zend_string_copy(data);
-	p->filename = clean_filename(name);
+	p->filename = zend_string_copy(name);
 	p->type = type ? zend_string_copy(type) : NULL;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -1178,7 +1157,7 @@ ZEND_METHOD(Smtp_Message, embed)
 	p->path = zend_string_copy(path);
 	{
 		zend_string *base = php_basename(ZSTR_VAL(path), ZSTR_LEN(path), NULL, 0);
-		p->filename = clean_filename(base);
+		p->filename = zend_string_copy(base);
 		zend_string_release(base);
 	}
 	p->cid = zend_string_copy(cid);
