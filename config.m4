@@ -8,7 +8,7 @@ if test "$PHP_SMTP" != "no"; then
   dnl The core in protocol/ is portable C99 with its own MD5; TLS comes from ext/openssl through PHP
   dnl streams at run time, so no library is linked here.
   SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c \
-    smtp_batch.c smtp_persistent.c"
+    smtp_batch.c smtp_persistent.c smtp_dsn.c smtp_idn.c"
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
     protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c"
 

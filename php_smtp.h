@@ -84,6 +84,7 @@ typedef struct smtp_message_obj {
 	zend_string *charset;    /* NULL: UTF-8 */
 	zend_string *message_id; /* set through header("Message-ID", ...) */
 	zend_string *date;       /* set through header("Date", ...) */
+	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;
@@ -190,14 +191,27 @@ typedef struct smtp_outgoing {
 	zend_object *msg_obj;         /* the Smtp\Message (a reference we hold), or NULL for a raw message */
 	smtp_message_obj *m;
 	zend_string *raw;             /* the raw message, or NULL */
+	zend_resource *stream_res;    /* a raw message read from this stream (a reference we hold), or NULL */
+	zend_off_t stream_start;      /* where the message starts in it */
+	uint64_t stream_size;         /* its size when the stream is a file, else 0 */
+	zend_string *stream_message_id; /* the Message-ID seen in its header while sending */
 	zend_string *from;            /* the envelope sender ("" for <>) */
 	zend_string **rcpt;           /* the envelope recipients, each once */
 	uint32_t rcpt_count;
+	/* DSN (smtp_dsn.c): RET, ENVID, and per recipient NOTIFY and ORCPT (arrays NULL when none asked) */
+	zend_string *dsn_ret, *dsn_envid;
+	zend_string **dsn_notify, **dsn_orcpt;
 	/* set by smtp_outgoing_build() */
 	bool built;
+	bool prepared;                /* smtp_outgoing_prepare() done for this build */
 	smtp_message_build b;
 	smtp_recipient *list;
 	smtp_envelope env;
+	/* IDN (smtp_idn.c): the A-label forms the envelope and header use, and the recipients as given */
+	zend_string **idn;
+	uint32_t idn_count;
+	smtp_recipient *given;        /* the recipients as the caller wrote them, for results; NULL: as sent */
+	smtp_envelope given_env;
 	smtp_body_fn body_fn;
 	void *body_ctx;
 	char body_err[256];           /* why the message writer failed, when it did */
@@ -207,18 +221,38 @@ typedef struct smtp_outgoing {
 void smtp_outgoing_clear(smtp_outgoing *o);
 /* send()'s checks of its (message, from, to), which the arguments are given as: fills o and returns true,
  * or throws (ValueError/TypeError naming send()'s argument 1, 2 or 3) and returns false. Free o either way. */
-bool smtp_outgoing_init(smtp_outgoing *o, zend_object *msg_obj, zend_string *msg_str, zend_string *from,
-	HashTable *to_ht, zend_string *to_str);
+bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, HashTable *to_ht, zend_string *to_str,
+	HashTable *dsn);
 /* The envelope and the body producer; opens the attachments (a failure throws Smtp\Exception). */
 zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o);
+/* Once connected, fit the envelope to what the server offers: A-labels for IDN domains without SMTPUTF8,
+ * SIZE of a Message. Throws (nothing sent) and returns FAILURE when the message cannot go to this server. */
+zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o);
+/* The envelope to report results and rejections with: the recipients as the caller wrote them. */
+const smtp_envelope *smtp_outgoing_report_env(const smtp_outgoing *o);
 /* Undo smtp_outgoing_build() (closes the attachments). */
 void smtp_outgoing_release_build(smtp_outgoing *o);
 void smtp_outgoing_free(smtp_outgoing *o);
 /* The Smtp\Result of a message the server accepted; reply is its final reply. */
 void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
 	zval *return_value);
-/* When the message writer itself failed (an attachment unreadable mid-send): throw its reason, true. */
-bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st);
+/* When the message writer itself failed (an attachment unreadable mid-send, a stream with a NUL): throw its
+ * reason and return true. error is the session's message for the failure. */
+bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char *error);
+
+/* ---- DSN (smtp_dsn.c) and IDN (smtp_idn.c) ------------------------------------------------------ */
+
+/* Check the options of Message::dsn() or send()'s $dsn and make their normal form (an array) in out.
+ * Throws (ValueError/TypeError naming arg_num) and returns FAILURE. */
+zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num);
+/* Set o's DSN parameters from a normal form (NULL/UNDEF: none). source starts the ValueError thrown when
+ * it names a recipient o does not have. */
+zend_result smtp_dsn_prepare(smtp_outgoing *o, const zval *dsn, const char *source);
+void smtp_dsn_release(smtp_outgoing *o);
+/* The server lacks SMTPUTF8: turn the non-ASCII domains of o's envelope and header addresses into A-labels
+ * (ext/intl). Throws and returns FAILURE when an address cannot be sent without SMTPUTF8. */
+zend_result smtp_idn_prepare(smtp_outgoing *o);
+void smtp_idn_release(smtp_outgoing *o);
 
 /* For smtp_batch.c: the steps every operation of the client goes through. */
 bool smtp_client_op_begin(smtp_client_obj *c);

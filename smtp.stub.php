@@ -24,7 +24,8 @@ namespace {
 
         public function login(string $user, #[\SensitiveParameter] string $password, ?string $mechanism = null): void {}
 
-        public function send(Smtp\Message|string $message, ?string $from = null, array|string|null $to = null): Smtp\Result {}
+        /** @param Smtp\Message|string|resource $message */
+        public function send(mixed $message, ?string $from = null, array|string|null $to = null, ?array $dsn = null): Smtp\Result {}
 
         public function sendBatch(iterable $messages): array {}
 
@@ -77,6 +78,8 @@ namespace Smtp {
         public function embed(string $path, string $cid, ?string $type = null): static {}
 
         public function header(string $name, string $value): static {}
+
+        public function dsn(array $options): static {}
 
         public function toString(): string {}
     }

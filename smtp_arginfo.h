@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 57492e9379f2fcd8956ef32256e5ff7ba2d8630d */
+ * Stub hash: 991d8f7e46bdb51ece8f45d335fb67fc2abaa206 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -25,9 +25,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_login, 0, 2, IS_VOID,
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_send, 0, 1, Smtp\\Result, 0)
-	ZEND_ARG_OBJ_TYPE_MASK(0, message, Smtp\\Message, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO(0, message, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, from, IS_STRING, 1, "null")
 	ZEND_ARG_TYPE_MASK(0, to, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dsn, IS_ARRAY, 1, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_sendBatch, 0, 1, IS_ARRAY, 0)
@@ -109,6 +110,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_header, 0, 2,
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_dsn, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_toString, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -151,6 +156,7 @@ ZEND_METHOD(Smtp_Message, attach);
 ZEND_METHOD(Smtp_Message, attachData);
 ZEND_METHOD(Smtp_Message, embed);
 ZEND_METHOD(Smtp_Message, header);
+ZEND_METHOD(Smtp_Message, dsn);
 ZEND_METHOD(Smtp_Message, toString);
 ZEND_METHOD(Smtp_Result, __construct);
 ZEND_METHOD(Smtp_Exception, getReply);
@@ -197,6 +203,7 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, attachData, arginfo_class_Smtp_Message_attachData, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, dsn, arginfo_class_Smtp_Message_dsn, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };

@@ -50,7 +50,7 @@ static int collect_item(zend_object_iterator *iter, void *puser)
  */
 static void rethrow_for_item(uint32_t index)
 {
-	static const char *const parts[] = {"", "message", "from", "to"};
+	static const char *const parts[] = {"", "message", "from", "to", "dsn"};
 	zend_object *ex = EG(exception);
 	zend_class_entry *ce;
 	zval rv, *msg;
@@ -89,16 +89,16 @@ static void rethrow_for_item(uint32_t index)
 	zend_string_release(copy);
 }
 
-/* One item: an Smtp\Message, or [message, from, to] with the types of send()'s arguments. */
+/* One item: an Smtp\Message, or [message, from, to, dsn] with the types of send()'s arguments. */
 static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 {
 	HashTable *ht;
-	zval *msg, *from, *to;
+	zval *msg, *from, *to, *dsn;
 	bool ok;
 
 	ZVAL_DEREF(item);
 	if (Z_TYPE_P(item) == IS_OBJECT && instanceof_function(Z_OBJCE_P(item), smtp_ce_Message)) {
-		ok = smtp_outgoing_init(o, Z_OBJ_P(item), NULL, NULL, NULL, NULL);
+		ok = smtp_outgoing_init(o, item, NULL, NULL, NULL, NULL);
 		if (!ok) {
 			rethrow_for_item(index);
 		}
@@ -106,25 +106,20 @@ static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 	}
 	if (Z_TYPE_P(item) != IS_ARRAY) {
 		smtp_outgoing_clear(o);
-		zend_argument_type_error(1, "must contain only Smtp\\Message objects or [message, from, to] arrays, "
+		zend_argument_type_error(1, "must contain only Smtp\\Message objects or [message, from, to, dsn] arrays, "
 			"%s given at item %u", zend_zval_type_name(item), index);
 		return false;
 	}
 	ht = Z_ARRVAL_P(item);
 	smtp_outgoing_clear(o);
-	if (zend_hash_num_elements(ht) < 1 || zend_hash_num_elements(ht) > 3 || !zend_array_is_list(ht)) {
-		zend_argument_value_error(1, "item %u: must be an Smtp\\Message or a list [message, from, to]", index);
+	if (zend_hash_num_elements(ht) < 1 || zend_hash_num_elements(ht) > 4 || !zend_array_is_list(ht)) {
+		zend_argument_value_error(1, "item %u: must be an Smtp\\Message or a list [message, from, to, dsn]", index);
 		return false;
 	}
 	msg = zend_hash_index_find_deref(ht, 0);
 	from = zend_hash_index_find_deref(ht, 1);
 	to = zend_hash_index_find_deref(ht, 2);
-	if (!(Z_TYPE_P(msg) == IS_STRING
-		|| (Z_TYPE_P(msg) == IS_OBJECT && instanceof_function(Z_OBJCE_P(msg), smtp_ce_Message)))) {
-		zend_argument_type_error(1, "item %u: message must be of type Smtp\\Message|string, %s given", index,
-			zend_zval_type_name(msg));
-		return false;
-	}
+	dsn = zend_hash_index_find_deref(ht, 3);
 	if (from && Z_TYPE_P(from) != IS_NULL && Z_TYPE_P(from) != IS_STRING) {
 		zend_argument_type_error(1, "item %u: from must be of type ?string, %s given", index,
 			zend_zval_type_name(from));
@@ -135,11 +130,16 @@ static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 			zend_zval_type_name(to));
 		return false;
 	}
-	ok = smtp_outgoing_init(o, Z_TYPE_P(msg) == IS_OBJECT ? Z_OBJ_P(msg) : NULL,
-		Z_TYPE_P(msg) == IS_STRING ? Z_STR_P(msg) : NULL,
+	if (dsn && Z_TYPE_P(dsn) != IS_NULL && Z_TYPE_P(dsn) != IS_ARRAY) {
+		zend_argument_type_error(1, "item %u: dsn must be of type ?array, %s given", index,
+			zend_zval_type_name(dsn));
+		return false;
+	}
+	ok = smtp_outgoing_init(o, msg,
 		from && Z_TYPE_P(from) == IS_STRING ? Z_STR_P(from) : NULL,
 		to && Z_TYPE_P(to) == IS_ARRAY ? Z_ARRVAL_P(to) : NULL,
-		to && Z_TYPE_P(to) == IS_STRING ? Z_STR_P(to) : NULL);
+		to && Z_TYPE_P(to) == IS_STRING ? Z_STR_P(to) : NULL,
+		dsn && Z_TYPE_P(dsn) == IS_ARRAY ? Z_ARRVAL_P(dsn) : NULL);
 	if (!ok) {
 		rethrow_for_item(index);
 	}
@@ -176,9 +176,9 @@ static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it)
 		smtp_outgoing_result(o, &it->result, it->reply ? it->reply : "", it->reply ? strlen(it->reply) : 0, slot);
 		return;
 	}
-	if (!smtp_outgoing_throw_body_error(o, it->status)) {
+	if (!smtp_outgoing_throw_body_error(o, it->status, it->error)) {
 		smtp_throw_status_ex(it->status, it->reply_code, it->reply, it->enhanced, it->error, it->transient != 0,
-			&it->result, &o->env);
+			&it->result, smtp_outgoing_report_env(o));
 	}
 	take_exception(slot);
 }
@@ -257,10 +257,6 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 
 		for (i = start; i < end; i++) {
 			if (Z_TYPE(b->results[i]) == IS_UNDEF && b->out[i].built) {
-				memset(&items[k], 0, sizeof(items[k]));
-				items[k].env = &b->out[i].env;
-				items[k].body_fn = b->out[i].body_fn;
-				items[k].body_ctx = b->out[i].body_ctx;
 				map[k++] = i;
 			}
 		}
@@ -278,6 +274,23 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 				ZVAL_COPY(&b->results[map[j]], &b->stop);
 			}
 			break;
+		}
+		/* fitted to this server (A-labels, SIZE); one that cannot go to it gets its exception */
+		for (i = 0, j = 0; j < k; j++) {
+			smtp_outgoing *o = &b->out[map[j]];
+			if (smtp_outgoing_prepare(c, o) != SUCCESS) {
+				take_exception(&b->results[map[j]]);
+				continue;
+			}
+			memset(&items[i], 0, sizeof(items[i]));
+			items[i].env = &o->env;
+			items[i].body_fn = o->body_fn;
+			items[i].body_ctx = o->body_ctx;
+			map[i++] = map[j];
+		}
+		k = i;
+		if (k == 0) {
+			continue;
 		}
 
 		st = smtp_session_send_batch(c->session, items, k);

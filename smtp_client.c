@@ -893,9 +893,9 @@ static bool check_raw_message(zend_string *msg, uint32_t arg_num)
 }
 
 /* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL. */
-static zend_string *raw_message_id(zend_string *msg)
+static zend_string *raw_message_id(const char *p, size_t len)
 {
-	const char *p = ZSTR_VAL(msg), *end = p + ZSTR_LEN(msg);
+	const char *end = p + len;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *v, *ve;
 		size_t len = (size_t)((eol ? eol : end) - p);
@@ -934,6 +934,92 @@ static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
 	smtp_outgoing *o = ctx;
 	return smtp_mime_write(&o->b.msg, sink, smtp_php_random, NULL, o->body_err, sizeof(o->body_err));
+}
+
+/* ---- a raw message read from a stream ------------------------------------------------------------ */
+
+#define STREAM_CHUNK 65536
+
+/* The stream, or NULL when the caller has closed it since. */
+static php_stream *outgoing_stream(smtp_outgoing *o)
+{
+	return (php_stream *)zend_fetch_resource2(o->stream_res, NULL, php_file_le_stream(), php_file_le_pstream());
+}
+
+/* Read the message in chunks from where it started into the DATA encoder (which normalises line ends and
+ * refuses NUL and over-long lines: the core then hangs up, so nothing is delivered). */
+static smtp_status stream_body(void *ctx, smtp_sink *sink)
+{
+	smtp_outgoing *o = ctx;
+	php_stream *stream = outgoing_stream(o);
+	smtp_status st = SMTP_OK;
+	bool first = true;
+	char *buf;
+
+	if (!stream) {
+		snprintf(o->body_err, sizeof(o->body_err), "Not sent: the message stream was closed before it was read");
+		return SMTP_ERR_SOURCE;
+	}
+	if (php_stream_tell(stream) != o->stream_start && php_stream_seek(stream, o->stream_start, SEEK_SET) != 0) {
+		snprintf(o->body_err, sizeof(o->body_err),
+			"Not sent: the message stream must be read again and cannot be rewound");
+		return SMTP_ERR_SOURCE;
+	}
+	buf = emalloc(STREAM_CHUNK);
+	for (;;) {
+		ssize_t n = php_stream_read(stream, buf, STREAM_CHUNK);
+		if (n < 0 || (n == 0 && !php_stream_eof(stream))) {
+			snprintf(o->body_err, sizeof(o->body_err), "Not sent: reading the message stream failed%s",
+				n == 0 ? " (no data and no end: a timeout?)" : "");
+			st = SMTP_ERR_SOURCE;
+			break;
+		}
+		if (n == 0) {
+			break;
+		}
+		if (first) {
+			/* the header is in the first chunk but for freak messages */
+			if (o->stream_message_id) {
+				zend_string_release(o->stream_message_id);
+			}
+			o->stream_message_id = raw_message_id(buf, (size_t)n);
+			first = false;
+		}
+		if ((st = smtp_sink_write(sink, buf, (size_t)n)) != SMTP_OK) {
+			break;
+		}
+	}
+	efree(buf);
+	return st;
+}
+
+/* A raw message from a stream: it must be open for reading; SIZE is known when it is a file. */
+static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_num)
+{
+	php_stream *stream;
+	php_stream_statbuf ssb;
+
+	php_stream_from_zval_no_verify(stream, zstream);
+	if (!stream) {
+		zend_argument_type_error(arg_num, "must be of type Smtp\\Message|string|resource (a stream), "
+			"resource of another type given");
+		return false;
+	}
+	if (!strchr(stream->mode, 'r') && !strchr(stream->mode, '+')) {
+		zend_argument_value_error(arg_num, "must be a stream opened for reading (mode \"%s\")", stream->mode);
+		return false;
+	}
+	o->stream_res = Z_RES_P(zstream);
+	GC_ADDREF(o->stream_res);
+	o->stream_start = php_stream_tell(stream);
+	if (o->stream_start < 0) {
+		o->stream_start = 0;
+	}
+	if (php_stream_stat(stream, &ssb) == 0 && (ssb.sb.st_mode & S_IFMT) == S_IFREG
+		&& (zend_off_t)ssb.sb.st_size > o->stream_start) {
+		o->stream_size = (uint64_t)((zend_off_t)ssb.sb.st_size - o->stream_start);
+	}
+	return true;
 }
 
 /* Smtp\Result is made by send() only */
@@ -1007,6 +1093,8 @@ void smtp_outgoing_release_build(smtp_outgoing *o)
 		o->list = NULL;
 		o->built = false;
 	}
+	o->prepared = false;
+	smtp_idn_release(o);
 }
 
 void smtp_outgoing_free(smtp_outgoing *o)
@@ -1025,9 +1113,16 @@ void smtp_outgoing_free(smtp_outgoing *o)
 	if (o->raw) {
 		zend_string_release(o->raw);
 	}
+	if (o->stream_res) {
+		zend_list_delete(o->stream_res);
+	}
+	if (o->stream_message_id) {
+		zend_string_release(o->stream_message_id);
+	}
 	if (o->msg_obj) {
 		OBJ_RELEASE(o->msg_obj);
 	}
+	smtp_dsn_release(o);
 	smtp_outgoing_clear(o);
 }
 
@@ -1039,7 +1134,7 @@ static void outgoing_set(smtp_outgoing *o, smtp_message_obj *m, zend_string *raw
 		o->msg_obj = &m->std;
 		GC_ADDREF(o->msg_obj);
 		o->m = m;
-	} else {
+	} else if (raw) {
 		o->raw = zend_string_copy(raw);
 	}
 	o->from = zend_string_copy(env_from);
@@ -1049,19 +1144,41 @@ static void outgoing_set(smtp_outgoing *o, smtp_message_obj *m, zend_string *raw
 	r->count = r->cap = 0;
 }
 
-bool smtp_outgoing_init(smtp_outgoing *o, zend_object *msg_obj, zend_string *msg_str, zend_string *from,
-	HashTable *to_ht, zend_string *to_str)
+bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, HashTable *to_ht, zend_string *to_str,
+	HashTable *dsn)
 {
 	recipients rcpts;
+	zend_object *msg_obj = NULL;
+	zend_string *msg_str = NULL;
+	zval *stream = NULL, normal;
 	bool ok = false;
 
 	smtp_outgoing_clear(o);
-	ZEND_ASSERT(msg_obj || msg_str);
-	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
+	ZVAL_UNDEF(&normal);
+	ZVAL_DEREF(message);
+	if (Z_TYPE_P(message) == IS_OBJECT && instanceof_function(Z_OBJCE_P(message), smtp_ce_Message)) {
+		msg_obj = Z_OBJ_P(message);
+	} else if (Z_TYPE_P(message) == IS_STRING) {
+		msg_str = zend_string_copy(Z_STR_P(message));
+	} else if (Z_TYPE_P(message) == IS_RESOURCE) {
+		stream = message;
+	} else if (Z_TYPE_P(message) == IS_OBJECT && Z_OBJCE_P(message)->__tostring) {
+		if (!(msg_str = zval_try_get_string(message))) {
+			return false;
+		}
+	} else {
+		zend_argument_type_error(1, "must be of type Smtp\\Message|string|resource, %s given",
+			zend_zval_type_name(message));
 		return false;
 	}
 	recipients_init(&rcpts);
+	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
+		goto out;
+	}
 	if (!recipients_from_arg(&rcpts, to_ht, to_str, 3)) {
+		goto out;
+	}
+	if (dsn && smtp_dsn_normalize(dsn, &normal, 4) != SUCCESS) {
 		goto out;
 	}
 	if (msg_obj) {
@@ -1083,22 +1200,37 @@ bool smtp_outgoing_init(smtp_outgoing *o, zend_object *msg_obj, zend_string *msg
 			goto out;
 		}
 		outgoing_set(o, m, NULL, env_from, &rcpts);
+		/* send()'s $dsn replaces the message's own */
+		if (!dsn && Z_TYPE(m->dsn) == IS_ARRAY && smtp_dsn_prepare(o, &m->dsn, "Smtp\\Message::dsn() option ") != SUCCESS) {
+			goto out;
+		}
 	} else {
 		if (!from) {
-			zend_argument_value_error(2, "must be given when the message is a string");
+			zend_argument_value_error(2, "must be given when the message is a %s", stream ? "stream" : "string");
 			goto out;
 		}
 		if (rcpts.count == 0) {
-			zend_argument_value_error(3, "must name at least one recipient when the message is a string");
+			zend_argument_value_error(3, "must name at least one recipient when the message is a %s",
+				stream ? "stream" : "string");
 			goto out;
 		}
-		if (!check_raw_message(msg_str, 1)) {
+		if (msg_str && !check_raw_message(msg_str, 1)) {
+			goto out;
+		}
+		if (stream && !outgoing_set_stream(o, stream, 1)) {
 			goto out;
 		}
 		outgoing_set(o, NULL, msg_str, from, &rcpts);
 	}
+	if (dsn && smtp_dsn_prepare(o, &normal, "Smtp::send(): Argument #4 ($dsn) ") != SUCCESS) {
+		goto out;
+	}
 	ok = true;
 out:
+	zval_ptr_dtor(&normal);
+	if (msg_str) {
+		zend_string_release(msg_str);
+	}
 	recipients_free(&rcpts);
 	return ok;
 }
@@ -1124,8 +1256,8 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	o->list = safe_emalloc(o->rcpt_count, sizeof(*o->list), 0);
 	for (i = 0; i < o->rcpt_count; i++) {
 		o->list[i].address = ZSTR_VAL(o->rcpt[i]);
-		o->list[i].notify = NULL;
-		o->list[i].orcpt = NULL;
+		o->list[i].notify = o->dsn_notify && o->dsn_notify[i] ? ZSTR_VAL(o->dsn_notify[i]) : NULL;
+		o->list[i].orcpt = o->dsn_orcpt && o->dsn_orcpt[i] ? ZSTR_VAL(o->dsn_orcpt[i]) : NULL;
 		if (!smtp_is_ascii(ZSTR_VAL(o->rcpt[i]), ZSTR_LEN(o->rcpt[i]))) {
 			utf8 = true;
 		}
@@ -1135,9 +1267,18 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	o->env.rcpt = o->list;
 	o->env.rcpt_count = o->rcpt_count;
 	o->env.partial = c->partial;
+	o->env.dsn_ret = o->dsn_ret ? ZSTR_VAL(o->dsn_ret) : NULL;
+	o->env.dsn_envid = o->dsn_envid ? ZSTR_VAL(o->dsn_envid) : NULL;
 	if (o->m) {
 		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
 		o->body_fn = message_body;
+		o->body_ctx = o;
+	} else if (o->stream_res) {
+		/* not scanned ahead: declared 8-bit, which is harmless for 7-bit content */
+		o->env.smtputf8 = utf8;
+		o->env.body_8bit = 1;
+		o->env.size = o->stream_size;
+		o->body_fn = stream_body;
 		o->body_ctx = o;
 	} else {
 		o->env.smtputf8 = utf8;
@@ -1151,19 +1292,50 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	return SUCCESS;
 }
 
+const smtp_envelope *smtp_outgoing_report_env(const smtp_outgoing *o)
+{
+	return o->given ? &o->given_env : &o->env;
+}
+
+zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
+{
+	const smtp_capabilities *caps = smtp_session_capabilities(c->session);
+
+	if (o->prepared) {
+		return SUCCESS;
+	}
+	if (o->env.smtputf8 && caps && !caps->smtputf8 && smtp_idn_prepare(o) != SUCCESS) {
+		return FAILURE;
+	}
+	if (o->m && caps && caps->size_advertised) {
+		/* SIZE= (RFC 1870): counted without reading the attachments; 0 (left out) when a size is unknown */
+		uint64_t size = 0;
+		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size : 0;
+	}
+	o->prepared = true;
+	return SUCCESS;
+}
+
 void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
 	zval *return_value)
 {
-	zend_string *raw_id = o->m ? NULL : raw_message_id(o->raw);
-	make_result(return_value, reply, reply_len, res, &o->env, o->m ? o->b.message_id : raw_id);
+	zend_string *raw_id = o->raw ? raw_message_id(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw)) : NULL;
+	make_result(return_value, reply, reply_len, res, smtp_outgoing_report_env(o),
+		o->m ? o->b.message_id : o->raw ? raw_id : o->stream_message_id);
 	if (raw_id) {
 		zend_string_release(raw_id);
 	}
 }
 
-bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st)
+bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char *error)
 {
-	if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && o->m && o->body_err[0]) {
+	if (st == SMTP_ERR_INPUT && o->stream_res && !o->body_err[0]) {
+		/* the DATA encoder refused what the stream gave: the core hung up, nothing was delivered */
+		zend_argument_value_error(1, "must be a stream of a message without NUL bytes and without lines over %d "
+			"octets (%s); nothing was delivered", SMTP_MAX_TEXT_LINE, error && error[0] ? error : "invalid content");
+		return true;
+	}
+	if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && (o->m || o->stream_res) && o->body_err[0]) {
 		/* the message writer failed mid-DATA: its reason is the useful one */
 		if (st == SMTP_ERR_INPUT) {
 			zend_value_error("%s", o->body_err);
@@ -1191,6 +1363,10 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 		op_end(c);
 		return;
 	}
+	if (smtp_outgoing_prepare(c, o) != SUCCESS) {
+		op_end(c);
+		return;
+	}
 	memset(&res, 0, sizeof(res));
 	st = smtp_session_send(c->session, &o->env, o->body_fn, o->body_ctx, &res);
 	if (st == SMTP_OK) {
@@ -1198,8 +1374,8 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,
 			return_value);
 	} else {
-		if (!smtp_outgoing_throw_body_error(o, st)) {
-			smtp_throw_status(st, c->session, &res, &o->env);
+		if (!smtp_outgoing_throw_body_error(o, st, smtp_session_error(c->session))) {
+			smtp_throw_status(st, c->session, &res, smtp_outgoing_report_env(o));
 		}
 		after_error(c);
 	}
@@ -1232,23 +1408,24 @@ static void client_send(smtp_client_obj *c, smtp_message_obj *m, zend_string *ra
 ZEND_METHOD(Smtp, send)
 {
 	smtp_client_obj *c = CLIENT();
-	zend_object *msg_obj = NULL;
-	zend_string *msg_str = NULL, *from = NULL, *to_str = NULL;
-	HashTable *to_ht = NULL;
+	zval *message;
+	zend_string *from = NULL, *to_str = NULL;
+	HashTable *to_ht = NULL, *dsn = NULL;
 	smtp_outgoing o;
 
-	ZEND_PARSE_PARAMETERS_START(1, 3)
-		Z_PARAM_OBJ_OF_CLASS_OR_STR(msg_obj, smtp_ce_Message, msg_str)
+	ZEND_PARSE_PARAMETERS_START(1, 4)
+		Z_PARAM_ZVAL(message)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_STR_OR_NULL(from)
 		Z_PARAM_ARRAY_HT_OR_STR_OR_NULL(to_ht, to_str)
+		Z_PARAM_ARRAY_HT_OR_NULL(dsn)
 	ZEND_PARSE_PARAMETERS_END();
 
 	if (!c->host) {
 		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
 		RETURN_THROWS();
 	}
-	if (smtp_outgoing_init(&o, msg_obj, msg_str, from, to_ht, to_str)) {
+	if (smtp_outgoing_init(&o, message, from, to_ht, to_str, dsn)) {
 		client_send_outgoing(c, &o, return_value);
 	}
 	smtp_outgoing_free(&o);

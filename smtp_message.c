@@ -381,6 +381,8 @@ static void message_clear(smtp_message_obj *m)
 	str_release(&m->charset);
 	str_release(&m->message_id);
 	str_release(&m->date);
+	zval_ptr_dtor(&m->dsn);
+	ZVAL_UNDEF(&m->dsn);
 	for (i = 0; i < m->header_count; i++) {
 		zend_string_release(m->headers[i].name);
 		zend_string_release(m->headers[i].value);
@@ -441,6 +443,7 @@ static zend_object *smtp_message_clone(zend_object *old)
 	dst->charset = str_copy_or_null(src->charset);
 	dst->message_id = str_copy_or_null(src->message_id);
 	dst->date = str_copy_or_null(src->date);
+	ZVAL_COPY(&dst->dsn, &src->dsn);
 	if (src->header_count) {
 		dst->headers = safe_emalloc(src->header_count, sizeof(*dst->headers), 0);
 		dst->header_cap = dst->header_count = src->header_count;
@@ -508,6 +511,17 @@ static long file_source_read(void *ctx, char *buf, size_t cap)
 static void file_source_close(void *ctx)
 {
 	(void)ctx; /* closed by smtp_message_build_free() */
+}
+
+/* The file's size, for SIZE: what reading it from the start will give. */
+static int64_t file_source_size(void *ctx)
+{
+	smtp_file_source *fs = ctx;
+	php_stream_statbuf ssb;
+	if (!fs->stream || php_stream_stat(fs->stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+		return -1;
+	}
+	return (int64_t)ssb.sb.st_size;
 }
 
 void smtp_php_random(void *ctx, unsigned char *buf, size_t len)
@@ -679,6 +693,7 @@ zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, 
 				fs->src.open = file_source_open;
 				fs->src.read = file_source_read;
 				fs->src.close = file_source_close;
+				fs->src.size = file_source_size;
 				p->source = &fs->src;
 			} else {
 				p->data = zstr(pp->data);
@@ -1177,6 +1192,30 @@ ZEND_METHOD(Smtp_Message, header)
 
 	if (smtp_message_add_header(m, name, value, 1, 2) != SUCCESS) {
 		RETURN_THROWS();
+	}
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
+
+/* Delivery status notifications for this message: see smtp_dsn.c for the array. [] asks for none. */
+ZEND_METHOD(Smtp_Message, dsn)
+{
+	HashTable *options;
+	smtp_message_obj *m = THIS_MESSAGE();
+	zval normal;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (smtp_dsn_normalize(options, &normal, 1) != SUCCESS) {
+		RETURN_THROWS();
+	}
+	zval_ptr_dtor(&m->dsn);
+	if (zend_hash_num_elements(Z_ARRVAL(normal)) == 0) {
+		zval_ptr_dtor(&normal);
+		ZVAL_UNDEF(&m->dsn);
+	} else {
+		ZVAL_COPY_VALUE(&m->dsn, &normal);
 	}
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }

@@ -359,6 +359,11 @@ static int name_fits_quoted_string(const unsigned char *s, size_t len)
 		if (s[i] < 0x20 || s[i] > 0x7E || s[i] == '"' || s[i] == '\\' || s[i] == ';') {
 			return 0;
 		}
+		/* "=?" could start an encoded word, which many readers decode even inside quotes (RFC 2047 5
+		 * forbids it there): such a name goes percent-encoded, which every reader takes literally */
+		if (s[i] == '=' && i + 1 < len && s[i + 1] == '?') {
+			return 0;
+		}
 	}
 	return 1;
 }

@@ -399,6 +399,8 @@ typedef struct mime_writer {
 	unsigned char *chunk;          /* attachment bytes, BASE64_CHUNK of them */
 	char *encoded;                 /* their base64 lines */
 	char last_byte;                /* last byte pushed: the message must end with CRLF */
+	int measure;                   /* smtp_mime_measure(): count attachment bytes instead of encoding them */
+	uint64_t counted;              /* bytes counted but not pushed (measure) */
 	char *err;
 	size_t errlen;
 } mime_writer;
@@ -869,6 +871,21 @@ static smtp_status write_part_data(mime_writer *w, const smtp_part *p, size_t in
 	int first_line = 1;
 	smtp_status st = SMTP_OK;
 
+	if (w->measure) {
+		/* 57 bytes make a 76-character line; CRLF between lines */
+		int64_t n = p->source == NULL ? (int64_t)p->data.len : p->source->size ? p->source->size(p->source->ctx) : -1;
+		uint64_t lines;
+		if (n < 0) {
+			set_error(w, "the size of attachment %lu is not known", (unsigned long)index);
+			return SMTP_ERR_SOURCE;
+		}
+		lines = ((uint64_t)n + BASE64_LINE_BYTES - 1) / BASE64_LINE_BYTES;
+		if (n > 0) {
+			w->counted += ((uint64_t)n + 2) / 3 * 4 + 2 * (lines - 1);
+			w->last_byte = 'A';
+		}
+		return SMTP_OK;
+	}
 	if (w->chunk == NULL) {
 		w->chunk = malloc(BASE64_CHUNK);
 		w->encoded = malloc(BASE64_CHUNK_LINES * 78);
@@ -1098,14 +1115,15 @@ static smtp_status write_message_header(mime_writer *w)
 
 /* ---- entry points ----------------------------------------------------------------------------------------- */
 
-smtp_status smtp_mime_write(const smtp_message *m, smtp_sink *out, smtp_random_fn random, void *random_ctx,
-	char *err, size_t errlen)
+static smtp_status write_message(const smtp_message *m, smtp_sink *out, smtp_random_fn random, void *random_ctx,
+	char *err, size_t errlen, int measure, uint64_t *counted)
 {
 	mime_writer w;
 	size_t i;
 	smtp_status st;
 
 	memset(&w, 0, sizeof w);
+	w.measure = measure;
 	w.m = m;
 	w.out = out;
 	w.random = random;
@@ -1158,6 +1176,40 @@ smtp_status smtp_mime_write(const smtp_message *m, smtp_sink *out, smtp_random_f
 	smtp_buf_free(&w.buf);
 	free(w.chunk);
 	free(w.encoded);
+	if (counted != NULL) {
+		*counted = w.counted;
+	}
+	return st;
+}
+
+smtp_status smtp_mime_write(const smtp_message *m, smtp_sink *out, smtp_random_fn random, void *random_ctx,
+	char *err, size_t errlen)
+{
+	return write_message(m, out, random, random_ctx, err, errlen, 0, NULL);
+}
+
+typedef struct counting_sink {
+	smtp_sink sink;
+	uint64_t count;
+} counting_sink;
+
+static smtp_status counting_sink_write(smtp_sink *sink, const char *data, size_t len)
+{
+	(void)data;
+	((counting_sink *)sink)->count += len;
+	return SMTP_OK;
+}
+
+smtp_status smtp_mime_measure(const smtp_message *m, uint64_t *size)
+{
+	counting_sink counter;
+	uint64_t counted = 0;
+	smtp_status st;
+
+	counter.sink.write = counting_sink_write;
+	counter.count = 0;
+	st = write_message(m, &counter.sink, NULL, NULL, NULL, 0, 1, &counted);
+	*size = st == SMTP_OK ? counter.count + counted : 0;
 	return st;
 }
 

@@ -742,6 +742,51 @@ static void append_xtext(smtp_buf *b, const char *s)
 	}
 }
 
+/*
+ * RFC 6533 3: utf-8-addr-xtext, for an ORCPT of type "utf-8": printable ASCII stays except plus, equals
+ * and backslash; those, controls and every non-ASCII character become \x{HEX} (upper case, two digits
+ * at least), so the value is ASCII whether or not SMTPUTF8 is in use.
+ * Returns 0 when s is not valid UTF-8.
+ */
+static int append_utf8_addr_xtext(smtp_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	if (!smtp_utf8_valid(s, len)) {
+		return 0;
+	}
+	while (*p) {
+		unsigned long cp;
+		int extra;
+		if (*p < 0x80) {
+			cp = *p;
+			extra = 0;
+		} else if (*p < 0xE0) {
+			cp = *p & 0x1Fu;
+			extra = 1;
+		} else if (*p < 0xF0) {
+			cp = *p & 0x0Fu;
+			extra = 2;
+		} else {
+			cp = *p & 0x07u;
+			extra = 3;
+		}
+		p++;
+		while (extra-- > 0) {
+			cp = (cp << 6) | (*p++ & 0x3Fu);
+		}
+		if (cp > 32 && cp < 127 && cp != '+' && cp != '=' && cp != '\\') {
+			char c = (char)cp;
+			smtp_buf_append(b, &c, 1);
+		} else {
+			char e[16];
+			snprintf(e, sizeof e, "\\x{%02lX}", cp);
+			smtp_buf_append_str(b, e);
+		}
+	}
+	return 1;
+}
+
 /* A parameter value from the caller: printable ASCII without space or '=', so it cannot add parameters. */
 static int param_value_ok(const char *v)
 {
@@ -824,7 +869,14 @@ static smtp_status build_rcpt_line(smtp_session *s, const smtp_envelope *env, co
 		}
 		smtp_buf_append_str(line, " ORCPT=");
 		smtp_buf_append(line, r->orcpt, tl + 1);
-		append_xtext(line, semi + 1);
+		if (tl == 5 && (r->orcpt[0] | 0x20) == 'u' && (r->orcpt[1] | 0x20) == 't' && (r->orcpt[2] | 0x20) == 'f'
+			&& r->orcpt[3] == '-' && r->orcpt[4] == '8') {
+			if (!append_utf8_addr_xtext(line, semi + 1)) {
+				return fail(s, SMTP_ERR_INPUT, 0, "DSN ORCPT utf-8 address is not valid UTF-8", NULL);
+			}
+		} else {
+			append_xtext(line, semi + 1);
+		}
 	}
 	return line->failed ? fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL) : SMTP_OK;
 }

@@ -38,6 +38,9 @@ typedef struct smtp_source {
 	/* Read up to cap bytes: count, 0 at the end, negative on error. */
 	long (*read)(void *ctx, char *buf, size_t cap);
 	void (*close)(void *ctx);
+	/* How many bytes read will give in all, or -1 when unknown. May be NULL (unknown). Used only to
+	 * measure the message for SIZE without reading it. */
+	int64_t (*size)(void *ctx);
 } smtp_source;
 
 typedef enum smtp_part_disposition {
@@ -87,6 +90,14 @@ typedef void (*smtp_random_fn)(void *ctx, unsigned char *buf, size_t len);
  */
 smtp_status smtp_mime_write(const smtp_message *m, smtp_sink *out, smtp_random_fn random, void *random_ctx,
 	char *err, size_t errlen);
+
+/*
+ * The number of octets smtp_mime_write() would produce for m (CRLF line ends, before dot-stuffing), for
+ * the SIZE parameter of MAIL (RFC 1870). Attachments from sources are counted from their size, not read.
+ * Returns SMTP_ERR_SOURCE when a source cannot tell its size; boundaries are made with a fixed generator,
+ * so the figure can differ from a real write only in the rare case a boundary collides with content.
+ */
+smtp_status smtp_mime_measure(const smtp_message *m, uint64_t *size);
 
 /* Whether writing m needs 8BITMIME (never: we encode) or SMTPUTF8 (UTF-8 in an address). */
 int smtp_mime_needs_smtputf8(const smtp_message *m);

@@ -26,7 +26,9 @@ $cases = [
     'a bare string' => ["Subject: x\r\n\r\nbody\r\n"],
     'message of the wrong type' => [[42, 'a@example.com', 'b@example.net']],
     'from of the wrong type' => [[$good, ['a@example.com']]],
-    'too many parts' => [[$good, null, null, 'x']],
+    'too many parts' => [[$good, null, null, null, 'x']],
+    'dsn of the wrong type' => [[$good, null, null, 'x']],
+    'bad dsn' => [[$good, null, null, ['ret' => 'ALL']]],
     'not a list' => [['message' => $good]],
     'empty array' => [[]],
     'bad item from a generator' => (function () use ($good) { yield $good; yield $good; yield [$good, 'not an address']; })(),
@@ -55,13 +57,15 @@ no sender                   ValueError: Smtp::sendBatch(): Argument #1 ($message
 raw without from            ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: from must be given when the message is a string
 raw without to              ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 1: to must name at least one recipient when the message is a string
 raw with NUL                ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must not contain NUL bytes
-not a message               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to] arrays, stdClass given at item 1
-a bare string               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to] arrays, string given at item 0
-message of the wrong type   TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must be of type Smtp\Message|string, int given
+not a message               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to, dsn] arrays, stdClass given at item 1
+a bare string               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to, dsn] arrays, string given at item 0
+message of the wrong type   TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must be of type Smtp\Message|string|resource, int given
 from of the wrong type      TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: from must be of type ?string, array given
-too many parts              ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to]
-not a list                  ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to]
-empty array                 ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to]
+too many parts              ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to, dsn]
+dsn of the wrong type       TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: dsn must be of type ?array, string given
+bad dsn                     ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: dsn ['ret'] must be "FULL" or "HDRS"
+not a list                  ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to, dsn]
+empty array                 ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to, dsn]
 bad item from a generator   ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 2: from must be a valid email address: %s
 array(0) {
 }

@@ -45,14 +45,14 @@ foreach ($t['conns'] as $n => $raw) {
 }
 print_r($t['errors']);
 ?>
---EXPECT--
+--EXPECTF--
 a: ABC123
 after a: a S: 250 2.0.0 Ok: queued as ABC123
 bool(false)
 b: ABC123N2
 bool(true)
 bool(true)
-b saw: b C: RSET | b S: 250 2.0.0 Ok | b C: MAIL FROM:<me@example.com> | b C: RCPT TO:<r2@example.net> | b C: DATA | b S: 250 2.1.0 Ok | b S: 250 2.1.5 Ok | b S: 354 End data with <CR><LF>.<CR><LF> | b C: . | b S: 250 2.0.0 Ok: queued as ABC123N2
+b saw: b C: RSET | b S: 250 2.0.0 Ok | b C: MAIL FROM:<me@example.com> SIZE=%d | b C: RCPT TO:<r2@example.net> | b C: DATA | b S: 250 2.1.0 Ok | b S: 250 2.1.5 Ok | b S: 354 End data with <CR><LF>.<CR><LF> | b C: . | b S: 250 2.0.0 Ok: queued as ABC123N2
 c: ABC123N3 ABC123N4
 d: SECOND
 connections: 2

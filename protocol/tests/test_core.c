@@ -903,6 +903,52 @@ static void test_input_checks(void)
 	script_free(&sc);
 }
 
+/* DSN parameters (RFC 3461, RFC 6533): only when DSN is advertised, values encoded as xtext. */
+static void test_dsn_params(void)
+{
+	script sc;
+	smtp_session *s;
+	smtp_send_result res;
+	smtp_envelope env;
+	smtp_recipient rcpt[2] = {
+		{"a+b@example.com", "SUCCESS,FAILURE", "rfc822;a+b@example.com"},
+		{"c@example.com", "NEVER", "utf-8;\xe7\x94\xa8\xe6\x88\xb7=x@\xe4\xbe\x8b\xe5\xad\x90.cn"}
+	};
+	text_body b = {"x", 1};
+	int with_dsn;
+
+	for (with_dsn = 0; with_dsn < 2; with_dsn++) {
+		script_init(&sc);
+		serve(&sc, "220 mx\r\n");
+		serve(&sc, with_dsn ? "250-mx\r\n250-PIPELINING\r\n250 DSN\r\n" : "250-mx\r\n250 PIPELINING\r\n");
+		serve(&sc, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+		serve(&sc, "250 ok\r\n");
+		s = session_for(&sc);
+		CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+		memset(&env, 0, sizeof(env));
+		env.from = "s@example.com";
+		env.rcpt = rcpt;
+		env.rcpt_count = 2;
+		env.dsn_ret = "HDRS";
+		env.dsn_envid = "id+1 =x";
+		CHECK(smtp_session_send(s, &env, write_text, &b, &res) == SMTP_OK);
+		if (with_dsn) {
+			CHECK(strstr(sent(&sc), "MAIL FROM:<s@example.com> RET=HDRS ENVID=id+2B1+20+3Dx\r\n") != NULL);
+			CHECK(strstr(sent(&sc), "RCPT TO:<a+b@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a+2Bb@example.com\r\n")
+				!= NULL);
+			CHECK_MSG(strstr(sent(&sc), "RCPT TO:<c@example.com> NOTIFY=NEVER "
+				"ORCPT=utf-8;\\x{7528}\\x{6237}\\x{3D}x@\\x{4F8B}\\x{5B50}.cn\r\n") != NULL, sent(&sc));
+		} else {
+			CHECK(strstr(sent(&sc), "MAIL FROM:<s@example.com>\r\n") != NULL);
+			CHECK(strstr(sent(&sc), "RCPT TO:<a+b@example.com>\r\n") != NULL);
+			CHECK(strstr(sent(&sc), "RCPT TO:<c@example.com>\r\n") != NULL);
+		}
+		smtp_send_result_free(&res);
+		smtp_session_free(s);
+		script_free(&sc);
+	}
+}
+
 static void batch_items(smtp_batch_item *items, smtp_envelope *envs, text_body *bodies, size_t n)
 {
 	size_t i;
@@ -1050,6 +1096,7 @@ int main(void)
 	test_auth();
 	test_deadlines();
 	test_input_checks();
+	test_dsn_params();
 	test_batch();
 	return test_summary("test_core");
 }

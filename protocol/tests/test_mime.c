@@ -1020,6 +1020,10 @@ static void test_filenames(void)
 	check_filename("a\"b.txt", 7, "Content-Disposition: attachment; filename*=UTF-8''a%22b.txt\r\n");
 	check_filename("a;b.txt", 7, "Content-Disposition: attachment; filename*=UTF-8''a%3Bb.txt\r\n");
 	check_filename("a\\b.txt", 7, NULL);
+	/* a name that reads like an encoded word is percent-encoded: readers decode "=?...?=" even in quotes */
+	check_filename("=?utf-8?B?SGk=?=.txt", 20, "Content-Disposition: attachment;\r\n filename*=UTF-8''%3D%3Futf-8%3FB%3FSGk%3D%3F%3D.txt\r\n");
+	check_filename("x=?y?.txt", 9, "Content-Disposition: attachment; filename*=UTF-8''x%3D%3Fy%3F.txt\r\n");
+	check_filename("a=b?.txt", 8, "Content-Disposition: attachment; filename=\"a=b?.txt\"\r\n");
 	check_filename("evil\r\nBcc: e@x.txt", strlen("evil\r\nBcc: e@x.txt"),
 		"Content-Disposition: attachment; filename=\"evilBcc: e@x.txt\"\r\n");
 	check_filename("\xe8\xae\xb0\xe5\xbe\x97.txt", 10, "Content-Disposition: attachment; filename*=UTF-8''%E8%AE%B0%E5%BE%97.txt\r\n");
@@ -1419,6 +1423,11 @@ static void memory_close(void *ctx)
 	((memory_source *)ctx)->closed++;
 }
 
+static int64_t memory_size(void *ctx)
+{
+	return (int64_t)((memory_source *)ctx)->len;
+}
+
 static void test_full_message(void)
 {
 	static const smtp_mailbox to[] = {{{"rcpt@example.com", 16}, {"R", 1}}};
@@ -1584,6 +1593,7 @@ static void test_streamed_attachment(void)
 	source.open = memory_open;
 	source.read = memory_read;
 	source.close = memory_close;
+	source.size = NULL;
 	part.data.s = NULL;
 	part.data.len = 0;
 	part.source = &source;
@@ -1613,6 +1623,81 @@ static void test_streamed_attachment(void)
 	smtp_buf_free(&in_memory);
 	smtp_buf_free(&streamed);
 	smtp_buf_free(&tree);
+	free(data);
+}
+
+/* smtp_mime_measure() gives exactly the length smtp_mime_write() produces, without reading sources. */
+static void test_measure(void)
+{
+	static const smtp_mailbox to[] = {{{"rcpt@example.com", 16}, {"Ren\xc3\xa9", 5}}};
+	static const size_t sizes[] = {0, 1, 2, 3, 56, 57, 58, 113, 114, 115, 49248, 49249, 300001};
+	char *data = malloc(300001);
+	smtp_part parts[3];
+	smtp_source source;
+	memory_source ms;
+	smtp_message m;
+	smtp_buf out;
+	char err[256];
+	uint64_t measured;
+	size_t i, k;
+
+	for (i = 0; i < 300001; i++) {
+		data[i] = (char)((i * 2654435761u) >> 13);
+	}
+	smtp_buf_init(&out);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			init_message(&m);
+			m.to = to;
+			m.to_count = 1;
+			m.subject = str("Gr\xc3\xbc\xc3\x9f\x65 and a subject long enough to be folded over more than one line, surely");
+			m.text = str("line one\r\nGr\xc3\xbc\xc3\x9f\x65\n.dot\n");
+			m.has_text = k != 1;
+			m.html = str("<p>html</p>");
+			m.has_html = k >= 1;
+			memset(parts, 0, sizeof parts);
+			parts[0].filename = str("donn\xc3\xa9\x65s.bin");
+			parts[0].data.s = data;
+			parts[0].data.len = sizes[i];
+			parts[1].disposition = SMTP_PART_INLINE;
+			parts[1].filename = str("logo.png");
+			parts[1].content_id = str("logo@x");
+			parts[1].data.s = data + 1;
+			parts[1].data.len = sizes[i] / 2;
+			m.parts = parts;
+			m.part_count = k == 0 ? 0 : k == 1 ? 1 : 2;
+			smtp_buf_reset(&out);
+			CHECK_STATUS(write_message(&m, &out, err, sizeof err), SMTP_OK);
+			CHECK_STATUS(smtp_mime_measure(&m, &measured), SMTP_OK);
+			CHECK_MSG(measured == out.len, "measured size differs from the written size");
+		}
+	}
+
+	/* a streamed part is counted from its size, never read */
+	memset(&ms, 0, sizeof ms);
+	ms.data = data;
+	ms.len = 300001;
+	source.ctx = &ms;
+	source.open = memory_open;
+	source.read = memory_read;
+	source.close = memory_close;
+	source.size = memory_size;
+	parts[0].data.s = NULL;
+	parts[0].data.len = 0;
+	parts[0].source = &source;
+	m.part_count = 1;
+	smtp_buf_reset(&out);
+	CHECK_STATUS(write_message(&m, &out, err, sizeof err), SMTP_OK);
+	ms.opened = 0;
+	CHECK_STATUS(smtp_mime_measure(&m, &measured), SMTP_OK);
+	CHECK(measured == out.len);
+	CHECK(ms.opened == 0);
+	/* a source that cannot tell its size: no figure */
+	source.size = NULL;
+	CHECK_STATUS(smtp_mime_measure(&m, &measured), SMTP_ERR_SOURCE);
+	CHECK(measured == 0);
+
+	smtp_buf_free(&out);
 	free(data);
 }
 
@@ -1877,6 +1962,7 @@ int main(void)
 	test_input_errors();
 	test_full_message();
 	test_streamed_attachment();
+	test_measure();
 	test_sink_errors();
 	test_long_lines_and_boundaries();
 	test_body_line_ends();

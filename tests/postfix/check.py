@@ -13,6 +13,11 @@ tests can compare what the extension sent with what an unrelated parser sees.
                                   that header value, then print a JSON array of their summaries
                                   (sorted by envelope recipient); exit 1 on timeout
   check.py --find MAILDIR --list  JSON array of the message file paths, oldest first
+  check.py --find MAILDIR --dsn-envid ENVID [--timeout S]
+                                  wait for the delivery status notification (RFC 3464) whose
+                                  report carries Original-Envelope-Id: ENVID; print its summary:
+                                  MIME types, the per-message and per-recipient fields, and the
+                                  returned headers (exit 1 on timeout)
 
 What Postfix changes in a delivered copy (and what "original" undoes):
   * prepends Return-Path, X-Original-To, Delivered-To (virtual agent) and one
@@ -288,6 +293,65 @@ def header_matches(path, name, value):
     return any(clean(v).strip() == value for v in (msg.get_all(name) or []))
 
 
+def part_text(part):
+    """A report part as text: Python treats message/(global-)delivery-status as a list of header blocks."""
+    p = part.get_payload()
+    if isinstance(p, list):
+        return "\n".join(m.as_bytes().decode("utf-8", "replace") for m in p)
+    b = part.get_payload(decode=True)
+    return b.decode("utf-8", "replace") if isinstance(b, bytes) else str(p)
+
+
+def status_fields(text):
+    """RFC 3464 fields: one dict for the message, one per recipient (blocks split by blank lines)."""
+    blocks, cur = [], {}
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            if cur:
+                blocks.append(cur)
+                cur = {}
+            continue
+        if line[0] in " \t" and cur:
+            k = list(cur)[-1]
+            cur[k] += " " + line.strip()
+            continue
+        k, _, v = line.partition(":")
+        cur[k.strip().lower()] = v.strip()
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def dsn_summary(path, envid):
+    """The summary of a delivery report for envid, or None when path is not one."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    if b"Original-Envelope-Id" not in data:
+        return None
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    if msg.get_content_type() != "multipart/report":
+        return None
+    out = {"path": path, "subject": clean(str(msg["subject"] or "")), "type": msg.get_content_type(),
+           "report_type": msg.get_param("report-type"), "parts": [], "message": {}, "recipients": [],
+           "returned": ""}
+    for part in msg.walk():
+        ct = part.get_content_type()
+        out["parts"].append(ct)
+        if ct in ("message/delivery-status", "message/global-delivery-status"):
+            blocks = status_fields(part_text(part))
+            if blocks:
+                out["message"] = blocks[0]
+                out["recipients"] = blocks[1:]
+        elif ct in ("text/rfc822-headers", "message/global-headers", "message/rfc822"):
+            out["returned"] = part_text(part)
+    if out["message"].get("original-envelope-id") != envid:
+        return None
+    return out
+
+
 def emit(obj):
     sys.stdout.buffer.write(json.dumps(obj, indent=1, ensure_ascii=False).encode("utf-8") + b"\n")
     sys.stdout.flush()
@@ -300,6 +364,7 @@ def main():
     ap.add_argument("--find", metavar="MAILDIR")
     ap.add_argument("--header", metavar="'NAME: VALUE'")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--dsn-envid", metavar="ENVID")
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=10.0)
     args = ap.parse_args()
@@ -308,6 +373,22 @@ def main():
         if args.list:
             emit(maildir_files(args.find))
             return 0
+        if args.dsn_envid is not None:
+            deadline = time.monotonic() + args.timeout
+            seen = set()
+            while True:
+                for p in maildir_files(args.find):
+                    if p in seen:
+                        continue
+                    seen.add(p)
+                    found = dsn_summary(p, args.dsn_envid)
+                    if found:
+                        emit(found)
+                        return 0
+                if time.monotonic() >= deadline:
+                    emit(None)
+                    return 1
+                time.sleep(0.05)
         if not args.header or ":" not in args.header:
             ap.error("--find needs --header 'NAME: VALUE' (or --list)")
         name, _, value = args.header.partition(":")
