@@ -114,16 +114,26 @@ namespace {
          * message (only line endings normalised to CRLF and leading dots doubled); $from and $to are
          * then required.
          *
-         * @param \Smtp\Message|string $message The message.
+         * A stream resource is a raw message too, read from its current position to its end in 64 KB
+         * chunks while sending (a 1 GB file needs no memory). Content a raw message must not have (NUL, a
+         * line over 998 octets) found mid-stream ends the connection, so nothing is delivered.
+         *
+         * When the server advertises SIZE, the message's size is declared (a Message's is counted exactly
+         * without reading its attachments) and a message larger than the server's limit is refused before
+         * MAIL. Without SMTPUTF8 on the server, internationalized domains are sent as A-labels (ext/intl).
+         *
+         * @param \Smtp\Message|string|resource $message The message.
          * @param string|null $from Envelope sender (MAIL FROM); "" for the null reverse-path.
          * @param array<string>|string|null $to Envelope recipients (RCPT TO).
+         * @param array|null $dsn Delivery status notifications, as for Message::dsn(); replaces the message's.
          * @return \Smtp\Result Queue id, accepted and rejected recipients, final reply.
          * @throws \Smtp\RecipientException when a recipient is rejected (and partial is false), or all are.
-         * @throws \Smtp\ResponseException when the server refuses the sender or the message.
+         * @throws \Smtp\ResponseException when the server refuses the sender or the message, or cannot take it
+         *     (larger than its SIZE, or SMTPUTF8 needed and not offered).
          * @throws \Smtp\ConnectionException|\Smtp\TlsException|\Smtp\AuthenticationException see connect().
          * @throws \ValueError on an invalid address, header or body, before any byte is sent.
          */
-        public function send(Smtp\Message|string $message, ?string $from = null, array|string|null $to = null): Smtp\Result {}
+        public function send(mixed $message, ?string $from = null, array|string|null $to = null, ?array $dsn = null): Smtp\Result {}
 
         /**
          * Sends several messages on one connection (connecting first if needed). With PIPELINING and
@@ -143,8 +153,8 @@ namespace {
          * }
          * ```
          *
-         * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string, 1?: ?string, 2?: array<string>|string|null}> $messages
-         *     Each item an Smtp\Message, or a list [message, from, to] with the meaning of send()'s arguments.
+         * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string|resource, 1?: ?string, 2?: array<string>|string|null, 3?: ?array}> $messages
+         *     Each item an Smtp\Message, or a list [message, from, to, dsn] with the meaning of send()'s arguments.
          * @return list<\Smtp\Result|\Smtp\Exception> One entry per item, in order.
          * @throws \ValueError|\TypeError on an invalid item (naming its 0-based position), before any byte is sent.
          * @throws \Smtp\ConnectionException|\Smtp\TlsException|\Smtp\AuthenticationException when the
@@ -318,6 +328,29 @@ namespace Smtp {
          * @throws \ValueError on an invalid name, or CR, LF or NUL in the value.
          */
         public function header(string $name, string $value): static {}
+
+        /**
+         * Asks for delivery status notifications (RFC 3461), used when the server advertises DSN:
+         *
+         * ```php
+         * $message->dsn([
+         *     'notify' => 'SUCCESS,FAILURE',   // or ['success', 'delay'], or 'NEVER'; every recipient
+         *     'ret' => 'HDRS',                 // or 'FULL': what a failure report returns
+         *     'envid' => 'order-1234',         // quoted back in every report
+         *     'orcpt' => true,                 // ORCPT=rfc822;<address> for every recipient
+         *     'recipients' => [                // per recipient: a NOTIFY value, or notify/orcpt
+         *         'archive@example.com' => 'NEVER',
+         *         'boss@example.com' => ['notify' => 'FAILURE', 'orcpt' => 'rfc822;ceo@example.com'],
+         *     ],
+         * ]);
+         * ```
+         * An empty array asks for none. send()'s $dsn, when given, replaces this.
+         *
+         * @param array $options See above.
+         * @throws \ValueError on an unknown key or value (when given), or at send() when 'recipients' names
+         *     an address the message does not go to.
+         */
+        public function dsn(array $options): static {}
 
         /** The exact RFC 5322 bytes send() would transmit (before dot-stuffing), Bcc excluded. */
         public function toString(): string {}
