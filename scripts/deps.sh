@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
 	php8.2-dev php8.2-cli php-pear php-parser libssl-dev          # build the extension, generate arginfo
+	php8.2-intl                                                   # IDN domains as A-labels (idn_to_ascii)
 	postfix dovecot-core sasl2-bin libsasl2-modules swaks         # the real SMTP server of the tests
 	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
