@@ -1092,6 +1092,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (smtp_mime_needs_smtputf8(&m) != !smtp_is_ascii(from.address.s, from.address.len)) {
 		FAIL("smtp_mime_needs_smtputf8 is wrong");
 	}
+	{
+		/* SIZE: the measure is exact when both runs make the same boundaries (no random function) */
+		uint64_t measured = 0;
+		if (smtp_mime_measure(&m, &measured) != SMTP_OK) {
+			FAIL("smtp_mime_measure failed on a message smtp_mime_write wrote");
+		}
+		if (!use_random && measured != out.len) {
+			FAIL("smtp_mime_measure: %llu, written %zu", (unsigned long long)measured, out.len);
+		}
+	}
 
 	/* ---- lines and header ---- */
 	check_lines(out.data, out.len);
