@@ -4,7 +4,8 @@
  *
  *   php bench/run.php [--messages=5000] [--rtt=0,10] [--cap=5] [--repeat=3] [--repeat-rtt=1] [--quick]
  *                     [--clients=ours,ours-batch,phpmailer,phpmailer-nodelay,symfony,symfony-nodelay]
- *                     [--batch=100] [--attach-mb=50] [--no-attach] [--no-callgrind] [--no-smtp-source]
+ *                     [--batch=100] [--attach-mb=50] [--attach-repeat=1] [--attach-bare]
+ *                     [--no-throughput] [--no-attach] [--no-callgrind] [--no-smtp-source]
  *                     [--postfix[=STATE_DIR]] [--extension=PATH]
  *
  * See bench/README.md for what is measured and how. Progress goes to stderr, the report
@@ -24,7 +25,8 @@ const CLIENT_LABEL = [
 ];
 
 $opt = getopt('', ['messages:', 'rtt:', 'cap:', 'repeat:', 'quick', 'clients:', 'batch:', 'attach-mb:',
-    'no-attach', 'no-callgrind', 'no-smtp-source', 'postfix::', 'extension:', 'repeat-rtt:', 'help']);
+    'no-attach', 'no-callgrind', 'no-smtp-source', 'postfix::', 'extension:', 'repeat-rtt:', 'help',
+    'attach-repeat:', 'attach-bare', 'no-throughput']);
 if (isset($opt['help'])) {
     echo preg_replace('~^.*?/\*\n|\*/.*$~s', '', file_get_contents(__FILE__)), "\n";
     exit(0);
@@ -38,6 +40,11 @@ $repeat = max(1, (int)($opt['repeat'] ?? ($quick ? 1 : 3)));
 $repeatRtt = max(1, (int)($opt['repeat-rtt'] ?? 1));
 $batch = max(1, (int)($opt['batch'] ?? 100));
 $attachMb = (int)($opt['attach-mb'] ?? 50);
+$attachRepeat = max(1, (int)($opt['attach-repeat'] ?? 1));
+// also run ours with `php -n` (no php.ini, so none of the distribution's shared extensions): the
+// process's resident set without the ~8 MB those add
+$attachBare = isset($opt['attach-bare']);
+$doThroughput = !isset($opt['no-throughput']);
 $clients = isset($opt['clients']) ? explode(',', (string)$opt['clients']) : ALL_CLIENTS;
 foreach ($clients as $c) {
     if (!in_array($c, ALL_CLIENTS, true)) { fwrite(STDERR, "unknown client $c\n"); exit(2); }
@@ -190,10 +197,10 @@ final class Proxy
 }
 
 /** Runs bench/worker.php in a fresh PHP process; returns its JSON result (or ['error' => ...]). */
-function worker(string $client, array $args, array $prefix = []): array
+function worker(string $client, array $args, array $prefix = [], array $phpArgs = []): array
 {
     global $extension;
-    $cmd = array_merge($prefix, [PHP_BINARY, '-d', 'memory_limit=-1']);
+    $cmd = array_merge($prefix, [PHP_BINARY], $phpArgs, ['-d', 'memory_limit=-1']);
     if (str_starts_with($client, 'ours')) array_push($cmd, '-d', "extension=$extension");
     $cmd[] = __DIR__ . '/worker.php';
     $cmd[] = "--client=$client";
@@ -349,15 +356,23 @@ $report .= '- PHPMailer ' . (preg_match("/VERSION = '([^']+)'/", (string)$pm, $m
     . ', Postfix ' . trim((string)shell_exec('postconf -h mail_version 2>/dev/null')) . "\n";
 $report .= "- smtp-sink EHLO: " . implode(', ', array_map(fn($l) => $l === '' ? '(empty last line)' : $l, $caps))
     . (in_array('CHUNKING', array_map('strtoupper', $caps), true) ? '' : ' — **no CHUNKING**') . "\n";
-$report .= sprintf("- up to %d messages per cell, time cap %.0f s per cell, median of %d run(s) at 0 ms and %d at RTT > 0, batch size %d\n",
-    $N, $cap, $repeat, $repeatRtt, $batch);
+if ($doThroughput) {
+    $report .= sprintf("- up to %d messages per cell, time cap %.0f s per cell, median of %d run(s) at 0 ms and %d at RTT > 0, batch size %d\n",
+        $N, $cap, $repeat, $repeatRtt, $batch);
+}
+if ($doAttach) {
+    $report .= sprintf("- attachment: %d MB, %d run(s) per client%s\n", $attachMb, $attachRepeat,
+        $attachBare ? ', ours also with `php -n`' : '');
+}
 if ($skipped) $report .= '- skipped: ' . implode(', ', $skipped) . "\n";
 
 // ---------------------------------------------------------------- throughput
-progress("== throughput against smtp-sink 127.0.0.1:{$sink->port}");
-$res = rateMatrix($available, $rtts, '127.0.0.1', $sink->port, $sink,
-    ['messages' => $N, 'cap' => $cap, 'batch' => $batch]);
-$report .= "\n## Throughput: 1 KB message, one connection, smtp-sink\n\n" . rateTable($res, $available, $rtts, true);
+if ($doThroughput) {
+    progress("== throughput against smtp-sink 127.0.0.1:{$sink->port}");
+    $res = rateMatrix($available, $rtts, '127.0.0.1', $sink->port, $sink,
+        ['messages' => $N, 'cap' => $cap, 'batch' => $batch]);
+    $report .= "\n## Throughput: 1 KB message, one connection, smtp-sink\n\n" . rateTable($res, $available, $rtts, true);
+}
 
 // ---------------------------------------------------------------- smtp-source reference
 /**
@@ -413,6 +428,11 @@ if ($doSource && $sourceBin) {
 }
 
 // ---------------------------------------------------------------- 50 MB attachment
+function mb(?float $bytes, int $dec = 1): string
+{
+    return $bytes === null ? 'n/a' : number_format($bytes / 1048576, $dec, '.', '');
+}
+
 if ($doAttach) {
     progress("== {$attachMb} MB attachment");
     $tmp = sys_get_temp_dir() . '/smtp-bench-' . getmypid();
@@ -421,27 +441,52 @@ if ($doAttach) {
     $fh = fopen($file, 'wb');
     for ($i = 0; $i < $attachMb; $i++) fwrite($fh, random_bytes(1 << 20));
     fclose($fh);
-    $rows = [];
+    $variants = [];   // [key, client, label, php args]
     foreach (array_values(array_intersect(['ours', 'phpmailer', 'symfony'], $available)) as $c) {
-        $before = $sink->messages();
-        $r = worker($c, ['host' => '127.0.0.1', 'port' => $sink->port, 'mode' => 'attach', 'file' => $file]);
-        if (isset($r['error'])) {
-            progress("  $c: {$r['error']}");
-            $rows[] = [CLIENT_LABEL[$c], 'n/a', 'n/a', 'n/a', 'n/a', $r['error']];
-            continue;
+        $variants[] = [$c, $c, CLIENT_LABEL[$c], []];
+        if ($c === 'ours' && $attachBare) $variants[] = ['ours-bare', $c, CLIENT_LABEL[$c] . ', `php -n`', ['-n']];
+    }
+    $rows = [];
+    $runs = [];       // key => list of worker results
+    foreach ($variants as [$key, $c, $label, $phpArgs]) {
+        for ($i = 1; $i <= $attachRepeat; $i++) {
+            $before = $sink->messages();
+            $r = worker($c, ['host' => '127.0.0.1', 'port' => $sink->port, 'mode' => 'attach', 'file' => $file], [], $phpArgs);
+            $run = $attachRepeat > 1 ? (string)$i : '';
+            if (isset($r['error'])) {
+                progress("  $key: {$r['error']}");
+                $rows[] = [$label, $run, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', $r['error']];
+                continue 2;
+            }
+            $got = $sink->waitFor($before + 1, 10) - $before;
+            $growth = isset($r['send_peak_memory_false']) ? $r['send_peak_memory_false'] - $r['memory_before_false'] : null;
+            $hwm = isset($r['vm_hwm_kb']) ? $r['vm_hwm_kb'] * 1024 : null;
+            $hwm0 = isset($r['vm_hwm_before_kb']) ? $r['vm_hwm_before_kb'] * 1024 : null;
+            progress(sprintf('  %-10s run %d: %.3f s, PHP peak %s MB (true) / %s MB (false), PHP growth during send %s MB, VmHWM %s MB (%s MB before sending)',
+                $key, $i, $r['seconds'], mb($r['peak_memory']), mb($r['peak_memory_false'], 2), mb($growth, 2), mb($hwm, 2), mb($hwm0, 2)));
+            $rows[] = [$label, $run, sprintf('%.3f', $r['seconds']), mb($r['peak_memory']), mb($r['peak_memory_false'], 2),
+                mb($growth, 2), mb($hwm, 2), mb($hwm0, 2), $got === 1 ? '' : "sink received $got messages"];
+            $runs[$key][] = $r + ['label' => $label];
         }
-        $got = $sink->waitFor($before + 1, 5) - $before;
-        progress(sprintf('  %-10s %.3f s, peak %s MB, max RSS %.1f MB (%.1f MB before sending)', $c, $r['seconds'],
-            round($r['peak_memory'] / 1048576, 1), $r['max_rss_kb'] / 1024, $r['max_rss_before_kb'] / 1024));
-        $rows[] = [CLIENT_LABEL[$c], sprintf('%.3f', $r['seconds']), sprintf('%.1f', $r['peak_memory'] / 1048576),
-            sprintf('%.1f', $r['max_rss_kb'] / 1024), sprintf('%.1f', ($r['max_rss_kb'] - $r['max_rss_before_kb']) / 1024),
-            $got === 1 ? '' : "sink received $got messages"];
     }
     unlink($file);
     @rmdir($tmp);
-    $report .= "\n## {$attachMb} MB attachment (random bytes, one message, smtp-sink at 0 ms; fresh PHP process per client; connection set up before timing)\n\n";
-    $report .= "| client | seconds | memory_get_peak_usage(true) MB | max RSS MB | max RSS growth during send MB | note |\n|---|---|---|---|---|---|\n";
+    $report .= "\n## {$attachMb} MB attachment (random bytes, one message, smtp-sink at 0 ms; fresh PHP process per run; connection set up before timing)\n\n";
+    $report .= "| client | run | seconds | memory_get_peak_usage(true) MB | memory_get_peak_usage(false) MB | PHP memory growth during send MB | peak RSS (VmHWM) MB | VmHWM before send MB | note |\n"
+        . "|---|---|---|---|---|---|---|---|---|\n";
     foreach ($rows as $row) $report .= '| ' . implode(' | ', $row) . " |\n";
+    if (isset($runs['ours']) && count($runs) > 1) {
+        // medians over the runs; the ratios are "times ours"
+        $med = fn(string $k, string $f) => median(array_map(fn($r) => (float)($r[$f] ?? 0), $runs[$k]));
+        $report .= "\nMedians over the runs, and how many times ours each figure is:\n\n"
+            . "| client | seconds | × ours | memory_get_peak_usage(true) MB | × ours | peak RSS (VmHWM) MB | × ours |\n|---|---|---|---|---|---|---|\n";
+        foreach ($runs as $k => $rs) {
+            $report .= sprintf("| %s | %.3f | %s | %s | %s | %s | %s |\n", $rs[0]['label'],
+                $med($k, 'seconds'), fmtRatio($med($k, 'seconds'), $med('ours', 'seconds')),
+                mb($med($k, 'peak_memory')), fmtRatio($med($k, 'peak_memory'), $med('ours', 'peak_memory')),
+                mb($med($k, 'vm_hwm_kb') * 1024, 2), fmtRatio($med($k, 'vm_hwm_kb'), $med('ours', 'vm_hwm_kb')));
+        }
+    }
 }
 
 // ---------------------------------------------------------------- callgrind

@@ -17,7 +17,10 @@
  * lazy class loading are excluded from the timing for every client), then sends up to
  * --messages identical messages, stopping early after --cap seconds (0 = no cap), and
  * reports the rate. The message object is built anew for every message by every client.
- * mode=attach: connects (not timed), then times the sending of one message with --file attached.
+ * mode=attach: connects (not timed), then times the sending of one message with --file attached;
+ * also reports PHP's memory (memory_get_usage / memory_get_peak_usage, true and false) before the
+ * send and its peak during the send (memory_reset_peak_usage() just before it), and the process's
+ * peak resident set (VmHWM of /proc/self/status) before and after.
  *
  * Output: one JSON object on stdout.
  */
@@ -48,10 +51,23 @@ function body(): string
     return implode("\n", $lines) . "\n";
 }
 
+/** A "Name:   N kB" field of /proc/self/status (VmHWM, VmRSS) in kB; null where there is no procfs. */
+function procStatusKb(string $field): ?int
+{
+    $s = @file_get_contents('/proc/self/status');
+    return is_string($s) && preg_match('/^' . $field . ':\s+(\d+) kB/m', $s, $m) ? (int)$m[1] : null;
+}
+
 function out(array $r): never
 {
-    $r['peak_memory'] = memory_get_peak_usage(true);
-    $r['max_rss_kb'] = getrusage()['ru_maxrss'];   // kilobytes on Linux
+    // whole process life; attach mode resets the peak before the send and passes the earlier peak in
+    $r['peak_memory'] = max(memory_get_peak_usage(true), $r['peak_memory_before_send'] ?? 0);
+    $r['peak_memory_false'] = max(memory_get_peak_usage(false), $r['peak_memory_false_before_send'] ?? 0);
+    // ru_maxrss (kB on Linux) starts from the forking parent's RSS (it survives exec); VmHWM is this
+    // process's own peak resident set since exec
+    $r['max_rss_kb'] = getrusage()['ru_maxrss'];
+    $r['vm_hwm_kb'] = procStatusKb('VmHWM');
+    $r['vm_rss_kb'] = procStatusKb('VmRSS');
     echo json_encode($r, JSON_UNESCAPED_SLASHES), "\n";
     exit(0);
 }
@@ -194,13 +210,24 @@ try {
         if ($file === null || !is_file($file)) fail('--file is required for mode=attach');
         [$sendOne, $connect] = makeClient($client, $host, $port, "See the attached file.\n", $file);
         $connect();
-        $memBefore = memory_get_usage(true);
-        $rssBefore = getrusage()['ru_maxrss'];
+        $r = ['client' => $client, 'memory_before' => memory_get_usage(true),
+              'memory_before_false' => memory_get_usage(false),
+              'peak_memory_before_send' => memory_get_peak_usage(true),
+              'peak_memory_false_before_send' => memory_get_peak_usage(false),
+              'max_rss_before_kb' => getrusage()['ru_maxrss'], 'vm_hwm_before_kb' => procStatusKb('VmHWM')];
+        // so that memory_get_peak_usage() after the send is the peak during the send (PHP >= 8.2)
+        $reset = function_exists('memory_reset_peak_usage');
+        if ($reset) memory_reset_peak_usage();
         $t0 = hrtime(true);
         $sendOne();
         $secs = (hrtime(true) - $t0) / 1e9;
-        out(['client' => $client, 'seconds' => $secs, 'memory_before' => $memBefore,
-             'max_rss_before_kb' => $rssBefore, 'file_bytes' => filesize($file)]);
+        $r['seconds'] = $secs;
+        if ($reset) {
+            $r['send_peak_memory'] = memory_get_peak_usage(true);
+            $r['send_peak_memory_false'] = memory_get_peak_usage(false);
+        }
+        $r['file_bytes'] = filesize($file);
+        out($r);
     }
     fail("unknown mode '$mode'");
 } catch (Throwable $e) {

@@ -152,6 +152,9 @@ final class FakeConn
     private array $auto = [];
     private array $counts = [];
     private int $messageNo = 0;
+    private bool $quiet = false;        // digest mode: received octets are counted, not recorded
+    private int $quietBytes = 0;
+    private int $readSize = 65536;      // digest mode: 1024 outside messages, to record little of a BDAT chunk
 
     public function __construct(FakeServer $srv, $sock)
     {
@@ -187,9 +190,13 @@ final class FakeConn
             if (microtime(true) >= $deadline) {
                 return false;
             }
-            $d = @fread($this->sock, 65536);
+            $d = @fread($this->sock, $this->readSize);
             if ($d !== false && $d !== '') {
-                $this->srv->record($d);
+                if ($this->quiet) {
+                    $this->quietBytes += strlen($d);
+                } else {
+                    $this->srv->record($d);
+                }
                 $this->buf .= $d;
                 return true;
             }
@@ -265,6 +272,71 @@ final class FakeConn
                 return null;
             }
         }
+    }
+
+    /* Digest mode: a DATA body up to the final dot, summarised (FakeDigest) instead of kept or recorded. */
+    public function readDataDigest(?int $timeoutMs = null): ?array
+    {
+        $deadline = $this->deadline($timeoutMs ?? 30000);
+        $d = new FakeDigest(true);
+        return $this->digestFeed($d, null, $deadline) === null ? null : $d->result();
+    }
+
+    /* Digest mode: $n octets of a BDAT chunk into $d. */
+    public function readBytesDigest(int $n, FakeDigest $d, ?int $timeoutMs = null): bool
+    {
+        return $this->digestFeed($d, $n, $this->deadline($timeoutMs ?? 30000)) !== null;
+    }
+
+    /* Feeds the buffer and what arrives to $d: $n octets, or (null) up to the end of the DATA body.
+       Returns what was received beyond that (recorded as usual), or null on EOF / timeout. */
+    private function digestFeed(FakeDigest $d, ?int $n, float $deadline): ?string
+    {
+        $this->quiet = true;
+        $this->quietBytes = 0;
+        $readSize = $this->readSize;
+        $this->readSize = 65536;
+        try {
+            while (true) {
+                if ($n === 0) {
+                    $rest = $this->buf;
+                    break;
+                }
+                if ($this->buf !== '') {
+                    if ($n !== null) {
+                        $take = min($n, strlen($this->buf));
+                        $d->feed(substr($this->buf, 0, $take));
+                        $this->buf = (string)substr($this->buf, $take);
+                        $n -= $take;
+                        continue;
+                    } else {
+                        $rest = $d->feed($this->buf);
+                        $this->buf = '';
+                        if ($rest !== null) {
+                            break;
+                        }
+                    }
+                }
+                if ($n !== null) {
+                    $this->readSize = min($n, 65536);    // not into what follows the chunk
+                }
+                if (!$this->fill($deadline)) {
+                    return null;
+                }
+            }
+        } finally {
+            $this->quiet = false;
+            $this->readSize = $readSize;
+            $this->srv->event('recv_digested', ['bytes' => $this->quietBytes]);
+        }
+        // pipelined commands after the message are recorded after all (the part of them that came in
+        // quietly: what was in the buffer before was recorded when it arrived)
+        $q = min(strlen($rest), $this->quietBytes);
+        if ($q > 0) {
+            $this->srv->record(substr($rest, -$q));
+        }
+        $this->buf = $rest;
+        return $rest;
     }
 
     public function send(string $bytes, int $byteDelayMs = 0): void
@@ -525,6 +597,11 @@ final class FakeConn
         ];
         $c = &$this->auto;
         $timeout = (int)($c['timeout_ms'] ?? 30000);
+        if (!empty($c['digest'])) {
+            // the octets of a message are not recorded, but those read along with a command line are:
+            // read commands in small pieces so that little of a pipelined BDAT chunk is
+            $this->readSize = 1024;
+        }
         $helo = false;
         $from = null;
         $rcpts = [];
@@ -655,6 +732,16 @@ final class FakeConn
                     } else {
                         $this->reply("354 End data with <CR><LF>.<CR><LF>\r\n");
                     }
+                    if (!empty($c['digest'])) {
+                        $digest = $this->readDataDigest($timeout);
+                        if ($digest === null) {
+                            return;
+                        }
+                        $this->autoMessage($from, $rcpts, '', 'DATA', $authUser, $digest);
+                        $from = null;
+                        $rcpts = [];
+                        break;
+                    }
                     $body = $this->readData($timeout);
                     if ($body === null) {
                         return;
@@ -668,13 +755,22 @@ final class FakeConn
                         $this->reply("501 5.5.4 Syntax: BDAT size [LAST]\r\n");
                         break;
                     }
-                    $chunk = $this->readBytes((int)$m[1], $timeout);
-                    if ($chunk === null) {
-                        return;
+                    if (!empty($c['digest'])) {
+                        $c['_bdat_digest'] ??= new FakeDigest(false);
+                        if (!$this->readBytesDigest((int)$m[1], $c['_bdat_digest'], $timeout)) {
+                            return;
+                        }
+                        $chunk = '';
+                    } else {
+                        $chunk = $this->readBytes((int)$m[1], $timeout);
+                        if ($chunk === null) {
+                            return;
+                        }
                     }
                     $c['_bdat'] = ($c['_bdat'] ?? '') . $chunk;
                     if ($from === null || !$rcpts) {
                         $c['_bdat'] = '';
+                        $c['_bdat_digest'] = null;
                         $this->reply($from === null ? "503 5.5.1 Error: need MAIL command\r\n"
                             : "554 5.5.1 Error: no valid recipients\r\n");
                         break;
@@ -685,7 +781,9 @@ final class FakeConn
                     }
                     $data = $c['_bdat'];
                     $c['_bdat'] = '';
-                    $this->autoMessage($from, $rcpts, $data, 'BDAT', $authUser);
+                    $digest = isset($c['_bdat_digest']) ? $c['_bdat_digest']->result() : null;
+                    $c['_bdat_digest'] = null;
+                    $this->autoMessage($from, $rcpts, $data, 'BDAT', $authUser, $digest);
                     $from = null;
                     $rcpts = [];
                     break;
@@ -693,6 +791,7 @@ final class FakeConn
                     $from = null;
                     $rcpts = [];
                     $c['_bdat'] = '';
+                    $c['_bdat_digest'] = null;
                     $this->reply($ov ?? "250 2.0.0 Ok\r\n");
                     break;
                 case 'NOOP':
@@ -711,7 +810,8 @@ final class FakeConn
         }
     }
 
-    private function autoMessage(string $from, array $rcpts, string $raw, string $via, ?string $authUser): void
+    private function autoMessage(string $from, array $rcpts, string $raw, string $via, ?string $authUser,
+        ?array $digest = null): void
     {
         $this->srv->messageNo++;
         $this->messageNo++;
@@ -730,7 +830,7 @@ final class FakeConn
             'from' => $from, 'rcpt' => $rcpts, 'via' => $via, 'tls' => $this->tls, 'auth' => $authUser,
             'accepted' => $accepted, 'raw' => base64_encode($raw), 'data' => base64_encode($data),
             'queue_id' => $accepted ? $qid : null,
-        ]);
+        ] + ($digest !== null ? ['digest' => $digest] : []));
         $this->reply($ov ?? "250 2.0.0 Ok: queued as $qid\r\n");
     }
 
@@ -820,6 +920,261 @@ final class FakeConn
         $this->srv->event('auth', ['mech' => $mech, 'user' => $who, 'ok' => $ok]);
         $this->reply($ok ? "235 2.7.0 Authentication successful\r\n" : $fail);
         return $ok ? $who : null;
+    }
+}
+
+/*
+ * Digest mode (auto option 'digest' => true): a DATA or BDAT message is parsed as it streams in
+ * and summarised instead of kept: octets, lines, wire problems, the header section, and per MIME
+ * leaf part its headers, sizes and the SHA-256 of its decoded content. Neither the server nor the
+ * transcript holds the message, so it can be hundreds of megabytes.
+ */
+final class FakeDigest
+{
+    private const KEEP = 65536;         // header sections and small part bodies are kept up to this
+
+    private bool $dot;                  // DATA: dot-stuffed, ends at the ".\r\n" line
+    private string $carry = '';         // incomplete last line
+    private bool $done = false;
+    private bool $prevCrlf = true;      // the previous line ended in CRLF (for the terminator)
+    private int $bytes = 0;             // octets received (DATA: still dot-stuffed, without ".\r\n")
+    private int $lines = 0;
+    private array $problems = [];
+    private string $state = 'header';   // header | body (leaf) | skip (preamble / epilogue)
+    private string $headers = '';
+    private ?string $head = null;       // the message's own header section
+    private array $boundaries = [];     // open multipart boundaries, innermost last
+    private ?array $part = null;        // the leaf being read
+    private array $parts = [];
+
+    public function __construct(bool $dotStuffed)
+    {
+        $this->dot = $dotStuffed;
+    }
+
+    /* Feeds received octets; returns null while the message goes on, or (DATA) the octets after ".\r\n". */
+    public function feed(string $data): ?string
+    {
+        if ($this->done) {
+            return $data;
+        }
+        $s = $this->carry . $data;
+        $this->carry = '';
+        $len = strlen($s);
+        $pos = 0;
+        while ($pos < $len) {
+            if ($this->state !== 'header' && $s[$pos] !== '-' && $s[$pos] !== '.') {
+                // Fast path: a run of whole lines none of which starts with '-' or '.' can hold no
+                // boundary and no terminator; take it in one piece.
+                $a = strpos($s, "\n-", $pos);
+                $b = strpos($s, "\n.", $pos);
+                $end = $a === false ? $b : ($b === false ? $a : min($a, $b));
+                if ($end === false) {
+                    $end = strrpos($s, "\n", $pos);
+                    if ($end === false || $end < $pos) {
+                        break;
+                    }
+                }
+                $this->run(substr($s, $pos, $end + 1 - $pos));
+                $pos = $end + 1;
+                continue;
+            }
+            $nl = strpos($s, "\n", $pos);
+            if ($nl === false) {
+                if ($len - $pos > 1048576) {        // a huge line without LF: take it as it is
+                    $this->line(substr($s, $pos));
+                    $pos = $len;
+                }
+                break;
+            }
+            $line = substr($s, $pos, $nl + 1 - $pos);
+            $pos = $nl + 1;
+            if ($this->dot && $this->prevCrlf && $line === ".\r\n") {
+                $this->finish();
+                return (string)substr($s, $pos);
+            }
+            $this->line($line);
+        }
+        $this->carry = (string)substr($s, $pos);
+        return null;
+    }
+
+    /* Several whole lines in a leaf body or a preamble / epilogue. */
+    private function run(string $r): void
+    {
+        $this->bytes += strlen($r);
+        $this->lines += substr_count($r, "\n");
+        $this->wire($r);
+        $this->prevCrlf = substr($r, -2) === "\r\n";
+        if ($this->state === 'body') {
+            $this->content($r);
+        }
+    }
+
+    private function wire(string $r): void
+    {
+        if (strpos($r, "\r") !== false && preg_match('/\r(?!\n)/', $r)) {
+            $this->problems['bare CR'] = true;
+        }
+        if (preg_match('/(?<!\r)\n/', $r)) {
+            $this->problems['bare LF'] = true;
+        }
+        if (strpos($r, "\0") !== false) {
+            $this->problems['NUL'] = true;
+        }
+        if (strlen($r) > 998 && preg_match('/^[^\r\n]{999}/m', $r)) {    // anchored: fast
+            $this->problems['line over 1000 octets'] = true;
+        }
+    }
+
+    private function line(string $line): void
+    {
+        $this->bytes += strlen($line);
+        $this->lines++;
+        $this->wire($line);
+        $this->prevCrlf = substr($line, -2) === "\r\n";
+        if ($this->dot && $line[0] === '.') {
+            $line = substr($line, 1);
+        }
+        if ($this->state === 'header') {
+            if ($line === "\r\n" || $line === "\n") {
+                $this->endHeaders();
+            } elseif (strlen($this->headers) < self::KEEP) {
+                $this->headers .= $line;
+            }
+            return;
+        }
+        if ($this->boundaries && strncmp($line, '--', 2) === 0) {
+            $t = rtrim($line, " \t\r\n");
+            for ($i = count($this->boundaries) - 1; $i >= 0; $i--) {
+                $b = '--' . $this->boundaries[$i];
+                if ($t === $b || $t === $b . '--') {
+                    $this->closePart();
+                    $this->boundaries = array_slice($this->boundaries, 0, $t === $b ? $i + 1 : $i);
+                    $this->state = $t === $b ? 'header' : 'skip';
+                    return;
+                }
+            }
+        }
+        if ($this->state === 'body') {
+            $this->content($line);
+        }
+    }
+
+    private static function param(string $value, string $name): ?string
+    {
+        return preg_match('/;\s*' . $name . '\s*=\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\s]+))/i', $value, $m)
+            ? (isset($m[2]) ? $m[2] : stripcslashes($m[1])) : null;
+    }
+
+    private function endHeaders(): void
+    {
+        $h = $this->headers;
+        $this->headers = '';
+        if ($this->head === null) {
+            $this->head = $h;
+        }
+        $fields = [];
+        foreach (explode("\n", preg_replace('/\r?\n(?=[ \t])/', '', $h)) as $l) {
+            if (($c = strpos($l, ':')) !== false) {
+                $fields[strtolower(trim(substr($l, 0, $c)))] ??= trim(substr($l, $c + 1));
+            }
+        }
+        $ct = $fields['content-type'] ?? 'text/plain';
+        $type = strtolower(trim(explode(';', $ct)[0]));
+        $boundary = self::param($ct, 'boundary');
+        if (str_starts_with($type, 'multipart/') && $boundary !== null) {
+            $this->boundaries[] = $boundary;
+            $this->state = 'skip';
+            return;
+        }
+        $disp = $fields['content-disposition'] ?? null;
+        $enc = strtolower($fields['content-transfer-encoding'] ?? '7bit');
+        $this->part = [
+            'headers' => $h, 'content_type' => $type, 'encoding' => $enc,
+            'disposition' => $disp === null ? null : strtolower(trim(explode(';', $disp)[0])),
+            'filename' => $disp === null ? null : self::param($disp, 'filename'),
+            'encoded_bytes' => 0, 'decoded_bytes' => null, 'sha256' => null, 'body' => '',
+            '_hash' => in_array($enc, ['base64', '7bit', '8bit', 'binary'], true) ? hash_init('sha256') : null,
+            '_b64' => '', '_crlf' => '', '_decoded' => 0,
+        ];
+        $this->state = 'body';
+    }
+
+    /* Encoded content of the current leaf (whole lines, dot-stuffing removed). */
+    private function content(string $s): void
+    {
+        $p = &$this->part;
+        $p['encoded_bytes'] += strlen($s);
+        if ($p['body'] !== null) {
+            $p['body'] = strlen($p['body']) + strlen($s) <= self::KEEP ? $p['body'] . $s : null;
+        }
+        if ($p['_hash'] === null) {
+            return;
+        }
+        if ($p['encoding'] === 'base64') {
+            $p['_b64'] .= str_replace(["\r", "\n", ' ', "\t"], '', $s);
+            if (strlen($p['_b64']) >= 65536) {
+                $n = strlen($p['_b64']) & ~3;
+                $this->decoded(base64_decode(substr($p['_b64'], 0, $n)));
+                $p['_b64'] = (string)substr($p['_b64'], $n);
+            }
+            return;
+        }
+        // identity: the CRLF before the next boundary belongs to the boundary, so hold back the last one
+        $tail = substr($s, -2) === "\r\n" ? 2 : (substr($s, -1) === "\n" ? 1 : 0);
+        $this->decoded($p['_crlf'] . substr($s, 0, strlen($s) - $tail));
+        $p['_crlf'] = substr($s, strlen($s) - $tail);
+    }
+
+    private function decoded(string $d): void
+    {
+        hash_update($this->part['_hash'], $d);
+        $this->part['_decoded'] += strlen($d);
+    }
+
+    private function closePart(): void
+    {
+        if ($this->part === null) {
+            return;
+        }
+        $p = &$this->part;
+        if ($p['_hash'] !== null) {
+            if ($p['_b64'] !== '') {
+                $this->decoded(base64_decode($p['_b64']));
+            }
+            $p['decoded_bytes'] = $p['_decoded'];
+            $p['sha256'] = hash_final($p['_hash']);
+        }
+        unset($p['_hash'], $p['_b64'], $p['_crlf'], $p['_decoded']);
+        $this->parts[] = $p;
+        unset($p);
+        $this->part = null;
+    }
+
+    /* End of the message (DATA: the ".\r\n" line; BDAT: the LAST chunk). */
+    public function finish(): void
+    {
+        if ($this->done) {
+            return;
+        }
+        if ($this->carry !== '') {
+            $c = $this->carry;
+            $this->carry = '';
+            $this->line($c);
+        }
+        if ($this->state === 'header') {
+            $this->endHeaders();
+        }
+        $this->closePart();
+        $this->done = true;
+    }
+
+    public function result(): array
+    {
+        $this->finish();
+        return ['bytes' => $this->bytes, 'lines' => $this->lines, 'problems' => array_keys($this->problems),
+            'head' => (string)$this->head, 'parts' => $this->parts, 'open_multiparts' => count($this->boundaries)];
     }
 }
 
