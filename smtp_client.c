@@ -892,6 +892,23 @@ static bool check_raw_message(zend_string *msg, uint32_t arg_num)
 	return true;
 }
 
+/* The size of a raw message on the wire for SIZE (RFC 1870): every bare CR or LF becomes CRLF and the
+ * last line gets one; dot-stuffing is not counted. */
+static uint64_t raw_wire_size(const char *p, size_t len)
+{
+	uint64_t size = len;
+	size_t i;
+	for (i = 0; i < len; i++) {
+		if ((p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')) || (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))) {
+			size++;
+		}
+	}
+	if (len && p[len - 1] != '\n' && p[len - 1] != '\r') {
+		size += 2;
+	}
+	return size;
+}
+
 /* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL. */
 static zend_string *raw_message_id(const char *p, size_t len)
 {
@@ -1283,7 +1300,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	} else {
 		o->env.smtputf8 = utf8;
 		o->env.body_8bit = !smtp_is_ascii(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw));
-		o->env.size = ZSTR_LEN(o->raw);
+		o->env.size = raw_wire_size(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw));
 		o->body_fn = raw_body;
 		o->body_ctx = o->raw;
 	}
