@@ -103,6 +103,7 @@ static inline smtp_message_obj *smtp_message_from_obj(zend_object *obj)
  */
 typedef struct smtp_message_build {
 	smtp_message msg;
+	zend_object *snapshot;       /* the copy of the Message msg borrows from */
 	smtp_mailbox *mailboxes;     /* to, cc, reply_to in one allocation */
 	smtp_header_field *headers;
 	smtp_part *parts;

@@ -984,7 +984,14 @@ static smtp_status stream_body(void *ctx, smtp_sink *sink)
 	}
 	buf = emalloc(STREAM_CHUNK);
 	for (;;) {
-		ssize_t n = php_stream_read(stream, buf, STREAM_CHUNK);
+		ssize_t n;
+		/* looked up each time: the logger, called while writing, may have closed it */
+		if (!(stream = outgoing_stream(o))) {
+			snprintf(o->body_err, sizeof(o->body_err), "Not sent: the message stream was closed while it was read");
+			st = SMTP_ERR_SOURCE;
+			break;
+		}
+		n = php_stream_read(stream, buf, STREAM_CHUNK);
 		if (n < 0 || (n == 0 && !php_stream_eof(stream))) {
 			snprintf(o->body_err, sizeof(o->body_err), "Not sent: reading the message stream failed%s",
 				n == 0 ? " (no data and no end: a timeout?)" : "");
@@ -1016,10 +1023,14 @@ static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_nu
 	php_stream *stream;
 	php_stream_statbuf ssb;
 
-	php_stream_from_zval_no_verify(stream, zstream);
+	stream = (php_stream *)zend_fetch_resource2(Z_RES_P(zstream), NULL, php_file_le_stream(), php_file_le_pstream());
 	if (!stream) {
-		zend_argument_type_error(arg_num, "must be of type Smtp\\Message|string|resource (a stream), "
-			"resource of another type given");
+		zend_argument_type_error(arg_num, "must be of type Smtp\\Message|string|resource, %s given",
+			Z_RES_P(zstream)->type == -1 ? "closed resource" : "resource that is not a stream");
+		return false;
+	}
+	if (stream->flags & PHP_STREAM_FLAG_IS_DIR) {
+		zend_argument_value_error(arg_num, "must be a stream of a message, not a directory handle");
 		return false;
 	}
 	if (!strchr(stream->mode, 'r') && !strchr(stream->mode, '+')) {

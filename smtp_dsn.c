@@ -30,6 +30,7 @@
 #include "php_smtp.h"
 
 #define ENVID_MAX 100 /* RFC 3461 4.4: the xtext-encoded ENVID */
+#define ORCPT_MAX 500 /* RFC 3461 4.2: the encoded ORCPT value */
 
 /* ---- checks -------------------------------------------------------------------------------------- */
 
@@ -129,6 +130,29 @@ static bool printable(const zend_string *s, bool allow_utf8)
 	return !allow_utf8 || smtp_utf8_valid(ZSTR_VAL(s), ZSTR_LEN(s));
 }
 
+/* The length of an ORCPT value on the wire: the address part xtext-encoded (RFC 3461 4), or for the
+ * utf-8 type in RFC 6533's \x{HEX} form. */
+static size_t orcpt_wire_length(const char *v, size_t len, size_t type_len, bool utf8_type)
+{
+	const unsigned char *p = (const unsigned char *)v + type_len + 1, *end = (const unsigned char *)v + len;
+	size_t n = type_len + 1;
+	while (p < end) {
+		if (!utf8_type) {
+			n += (*p < 33 || *p > 126 || *p == '+' || *p == '=') ? 3 : 1;
+			p++;
+		} else if (*p < 0x80) {
+			n += (*p < 33 || *p > 126 || *p == '+' || *p == '=' || *p == '\\') ? 6 : 1;
+			p++;
+		} else {
+			/* \x{HEX}: 2 to 6 hex digits; a lead byte tells the sequence length */
+			size_t seq = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			n += seq == 2 ? 7 : seq == 3 ? 8 : 9;
+			p += seq;
+		}
+	}
+	return n;
+}
+
 /* An explicit ORCPT: "type;address" as given when it starts with an address type (an atom and ';'),
  * else an address, typed rfc822 (utf-8 when it is not ASCII). */
 static zend_string *parse_orcpt(zend_string *v, uint32_t arg_num, const char *where)
@@ -141,15 +165,40 @@ static zend_string *parse_orcpt(zend_string *v, uint32_t arg_num, const char *wh
 		typed = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')
 			|| p[i] == '-';
 	}
-	if (ZSTR_LEN(v) == 0 || (typed && ZSTR_LEN(v) == tl + 1) || !printable(v, true) || ZSTR_LEN(v) > 500) {
+	bool ascii = smtp_is_ascii(ZSTR_VAL(v), ZSTR_LEN(v));
+	bool utf8_type;
+	zend_string *out;
+	const char *why = NULL;
+
+	if (ZSTR_LEN(v) == 0 || (typed && ZSTR_LEN(v) == tl + 1) || !printable(v, true)) {
 		zend_argument_value_error(arg_num, "%s must be an address or \"type;address\" of printable characters", where);
 		return NULL;
 	}
 	if (typed) {
-		return zend_string_copy(v);
+		utf8_type = tl == 5 && zend_binary_strncasecmp(p, 5, "utf-8", 5, 5) == 0;
+		if (!ascii && !utf8_type) {
+			zend_argument_value_error(arg_num, "%s must be ASCII for type %.*s (use the utf-8 type, RFC 6533)", where,
+				(int)tl, p);
+			return NULL;
+		}
+		out = zend_string_copy(v);
+	} else {
+		/* a bare address: it is the recipient's original address, so it must be one */
+		if (!smtp_address_valid(ZSTR_VAL(v), ZSTR_LEN(v), 1, &why)) {
+			zend_argument_value_error(arg_num, "%s must be a valid email address or \"type;address\": %s", where,
+				why ? why : "invalid");
+			return NULL;
+		}
+		utf8_type = !ascii;
+		tl = ascii ? 6 : 5;
+		out = zend_string_concat2(ascii ? "rfc822;" : "utf-8;", tl + 1, ZSTR_VAL(v), ZSTR_LEN(v));
 	}
-	return zend_string_concat2(smtp_is_ascii(ZSTR_VAL(v), ZSTR_LEN(v)) ? "rfc822;" : "utf-8;",
-		smtp_is_ascii(ZSTR_VAL(v), ZSTR_LEN(v)) ? 7 : 6, ZSTR_VAL(v), ZSTR_LEN(v));
+	if (orcpt_wire_length(ZSTR_VAL(out), ZSTR_LEN(out), tl, utf8_type) > ORCPT_MAX) {
+		zend_argument_value_error(arg_num, "%s must be at most %d characters once encoded (RFC 3461)", where, ORCPT_MAX);
+		zend_string_release(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* One entry of 'recipients': a NOTIFY value, or ['notify' => ..., 'orcpt' => ...]. */
@@ -228,7 +277,11 @@ zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num)
 			}
 			add_assoc_str(out, "notify", notify);
 		} else if (zend_string_equals_literal(key, "ret")) {
-			if (Z_TYPE_P(v) != IS_STRING || !(keyword_is(Z_STRVAL_P(v), Z_STRLEN_P(v), "FULL")
+			if (Z_TYPE_P(v) != IS_STRING) {
+				zend_argument_type_error(arg_num, "['ret'] must be of type string, %s given", zend_zval_type_name(v));
+				goto fail;
+			}
+			if (!(keyword_is(Z_STRVAL_P(v), Z_STRLEN_P(v), "FULL")
 				|| keyword_is(Z_STRVAL_P(v), Z_STRLEN_P(v), "HDRS"))) {
 				zend_argument_value_error(arg_num, "['ret'] must be \"FULL\" or \"HDRS\"");
 				goto fail;

@@ -616,6 +616,10 @@ zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, 
 	smtp_mailbox *mb;
 
 	memset(b, 0, sizeof(*b));
+	/* The core borrows the strings while it writes, and user code (the logger) runs meanwhile and may
+	 * change the message: write a private copy (the strings are shared, not copied). */
+	b->snapshot = smtp_message_clone(&m->std);
+	m = smtp_message_from_obj(b->snapshot);
 	if (m->from_address) {
 		msg->from.address = zstr(m->from_address);
 		msg->from.name = zstr(m->from_name);
@@ -746,6 +750,9 @@ void smtp_message_build_free(smtp_message_build *b)
 	}
 	if (b->message_id) {
 		zend_string_release(b->message_id);
+	}
+	if (b->snapshot) {
+		OBJ_RELEASE(b->snapshot);
 	}
 	memset(b, 0, sizeof(*b));
 }
