@@ -1380,6 +1380,8 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 {
 	smtp_send_result res;
 	smtp_status st;
+	bool reused;
+	uint64_t heard;
 
 	if (smtp_outgoing_build(c, o) != SUCCESS) {
 		return;
@@ -1387,6 +1389,7 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 	if (!op_begin(c)) {
 		return;
 	}
+	reused = client_connected(c);
 	if (client_ensure_open(c, true) != SUCCESS) {
 		op_end(c);
 		return;
@@ -1396,7 +1399,25 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 		return;
 	}
 	memset(&res, 0, sizeof(res));
+	heard = smtp_session_bytes_received(c->session);
 	st = smtp_session_send(c->session, &o->env, o->body_fn, o->body_ctx, &res);
+	if (reused && (st == SMTP_ERR_CLOSED || st == SMTP_ERR_IO) && !o->body_err[0]
+		&& smtp_session_bytes_received(c->session) == heard) {
+		/* The server had closed the connection we kept (an idle timeout, or the close after a failed
+		 * transaction reaching us late): it answered nothing of this send, so it has nothing of it.
+		 * Once more, on a new connection. */
+		smtp_send_result_free(&res);
+		memset(&res, 0, sizeof(res));
+		smtp_transport_close(c);
+		if (client_ensure_open(c, true) != SUCCESS) {
+			op_end(c);
+			return;
+		}
+		if (o->m) {
+			smtp_message_build_rewind(&o->b);
+		}
+		st = smtp_session_send(c->session, &o->env, o->body_fn, o->body_ctx, &res);
+	}
 	if (st == SMTP_OK) {
 		const smtp_reply *r = smtp_session_last_reply(c->session);
 		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,

@@ -19,6 +19,7 @@
 
 struct smtp_session {
 	smtp_transport t;
+	uint64_t bytes_in;           /* bytes read from the server, ever (smtp_session_bytes_received) */
 	smtp_log_fn log;
 	void *log_ud;
 	int command_ms;
@@ -231,6 +232,11 @@ void smtp_session_set_tls_active(smtp_session *s, int active)
 	s->tls_active = active;
 }
 
+uint64_t smtp_session_bytes_received(const smtp_session *s)
+{
+	return s->bytes_in;
+}
+
 int smtp_session_usable(const smtp_session *s)
 {
 	return s->usable;
@@ -327,6 +333,7 @@ static smtp_status read_reply(smtp_session *s, int timeout_ms)
 			if (n <= 0) {
 				return io_fail(s, (int)n, "waiting for the reply");
 			}
+			s->bytes_in += (uint64_t)n;
 			s->in_pos = 0;
 			s->in_len = (size_t)n;
 		}

@@ -307,6 +307,9 @@ smtp_status smtp_session_noop(smtp_session *s);
 /* QUIT and wait for its reply; the connection is then to be closed by the caller. */
 smtp_status smtp_session_quit(smtp_session *s);
 
+/* How many bytes the server has sent on this session. A caller that sees a send fail on a connection it
+ * reused, with this unchanged, knows the server closed it before answering anything of that send. */
+uint64_t smtp_session_bytes_received(const smtp_session *s);
 /* Whether the session can still be used (no fatal error, no 421, not closed). */
 int smtp_session_usable(const smtp_session *s);
 const smtp_reply *smtp_session_last_reply(const smtp_session *s);
