@@ -124,6 +124,8 @@ void smtp_message_build_free(smtp_message_build *b);
 void smtp_message_build_rewind(smtp_message_build *b);
 /* Random bytes for MIME boundaries (smtp_random_fn). */
 void smtp_php_random(void *ctx, unsigned char *buf, size_t len);
+/* The size of a stream that is a regular file (php://memory and php://temp count), or -1. */
+int64_t smtp_stream_file_size(php_stream *stream);
 /* Whether the message's envelope addresses need SMTPUTF8. */
 bool smtp_message_needs_smtputf8(const smtp_message_obj *m);
 
@@ -208,11 +210,9 @@ typedef struct smtp_outgoing {
 	smtp_message_build b;
 	smtp_recipient *list;
 	smtp_envelope env;
-	/* IDN (smtp_idn.c): the A-label forms the envelope and header use, and the recipients as given */
+	/* IDN (smtp_idn.c): the A-label forms the envelope and header use */
 	zend_string **idn;
 	uint32_t idn_count;
-	smtp_recipient *given;        /* the recipients as the caller wrote them, for results; NULL: as sent */
-	smtp_envelope given_env;
 	smtp_body_fn body_fn;
 	void *body_ctx;
 	char body_err[256];           /* why the message writer failed, when it did */
@@ -229,8 +229,6 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o);
 /* Once connected, fit the envelope to what the server offers: A-labels for IDN domains without SMTPUTF8,
  * SIZE of a Message. Throws (nothing sent) and returns FAILURE when the message cannot go to this server. */
 zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o);
-/* The envelope to report results and rejections with: the recipients as the caller wrote them. */
-const smtp_envelope *smtp_outgoing_report_env(const smtp_outgoing *o);
 /* Undo smtp_outgoing_build() (closes the attachments). */
 void smtp_outgoing_release_build(smtp_outgoing *o);
 void smtp_outgoing_free(smtp_outgoing *o);

@@ -178,7 +178,7 @@ static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it)
 	}
 	if (!smtp_outgoing_throw_body_error(o, it->status, it->error)) {
 		smtp_throw_status_ex(it->status, it->reply_code, it->reply, it->enhanced, it->error, it->transient != 0,
-			&it->result, smtp_outgoing_report_env(o));
+			&it->result, &o->env);
 	}
 	take_exception(slot);
 }

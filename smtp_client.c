@@ -1021,7 +1021,7 @@ static smtp_status stream_body(void *ctx, smtp_sink *sink)
 static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_num)
 {
 	php_stream *stream;
-	php_stream_statbuf ssb;
+	int64_t size;
 
 	stream = (php_stream *)zend_fetch_resource2(Z_RES_P(zstream), NULL, php_file_le_stream(), php_file_le_pstream());
 	if (!stream) {
@@ -1043,9 +1043,8 @@ static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_nu
 	if (o->stream_start < 0) {
 		o->stream_start = 0;
 	}
-	if (php_stream_stat(stream, &ssb) == 0 && (ssb.sb.st_mode & S_IFMT) == S_IFREG
-		&& (zend_off_t)ssb.sb.st_size > o->stream_start) {
-		o->stream_size = (uint64_t)((zend_off_t)ssb.sb.st_size - o->stream_start);
+	if ((size = smtp_stream_file_size(stream)) > (int64_t)o->stream_start) {
+		o->stream_size = (uint64_t)(size - (int64_t)o->stream_start);
 	}
 	return true;
 }
@@ -1071,9 +1070,9 @@ static void make_result(zval *return_value, const char *reply, size_t reply_len,
 	array_init(&rejected);
 	for (i = 0; i < env->rcpt_count; i++) {
 		if (i < res->rcpt_count && res->accepted[i]) {
-			add_next_index_string(&accepted, env->rcpt[i].address);
+			add_next_index_string(&accepted, smtp_recipient_name(&env->rcpt[i]));
 		} else {
-			add_assoc_string(&rejected, env->rcpt[i].address,
+			add_assoc_string(&rejected, smtp_recipient_name(&env->rcpt[i]),
 				i < res->rcpt_count && res->rcpt_reply[i] ? res->rcpt_reply[i] : "");
 		}
 	}
@@ -1286,6 +1285,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 		o->list[i].address = ZSTR_VAL(o->rcpt[i]);
 		o->list[i].notify = o->dsn_notify && o->dsn_notify[i] ? ZSTR_VAL(o->dsn_notify[i]) : NULL;
 		o->list[i].orcpt = o->dsn_orcpt && o->dsn_orcpt[i] ? ZSTR_VAL(o->dsn_orcpt[i]) : NULL;
+		o->list[i].label = NULL;
 		if (!smtp_is_ascii(ZSTR_VAL(o->rcpt[i]), ZSTR_LEN(o->rcpt[i]))) {
 			utf8 = true;
 		}
@@ -1320,11 +1320,6 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	return SUCCESS;
 }
 
-const smtp_envelope *smtp_outgoing_report_env(const smtp_outgoing *o)
-{
-	return o->given ? &o->given_env : &o->env;
-}
-
 zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 {
 	const smtp_capabilities *caps = smtp_session_capabilities(c->session);
@@ -1348,7 +1343,7 @@ void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const c
 	zval *return_value)
 {
 	zend_string *raw_id = o->raw ? raw_message_id(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw)) : NULL;
-	make_result(return_value, reply, reply_len, res, smtp_outgoing_report_env(o),
+	make_result(return_value, reply, reply_len, res, &o->env,
 		o->m ? o->b.message_id : o->raw ? raw_id : o->stream_message_id);
 	if (raw_id) {
 		zend_string_release(raw_id);
@@ -1424,7 +1419,7 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 			return_value);
 	} else {
 		if (!smtp_outgoing_throw_body_error(o, st, smtp_session_error(c->session))) {
-			smtp_throw_status(st, c->session, &res, smtp_outgoing_report_env(o));
+			smtp_throw_status(st, c->session, &res, &o->env);
 		}
 		after_error(c);
 	}

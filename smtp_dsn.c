@@ -130,27 +130,22 @@ static bool printable(const zend_string *s, bool allow_utf8)
 	return !allow_utf8 || smtp_utf8_valid(ZSTR_VAL(s), ZSTR_LEN(s));
 }
 
-/* The length of an ORCPT value on the wire: the address part xtext-encoded (RFC 3461 4), or for the
- * utf-8 type in RFC 6533's \x{HEX} form. */
-static size_t orcpt_wire_length(const char *v, size_t len, size_t type_len, bool utf8_type)
+/* ORCPT for an address as given: rfc822, or utf-8 (RFC 6533) when it is not ASCII. */
+static zend_string *auto_orcpt(zend_string *address)
 {
-	const unsigned char *p = (const unsigned char *)v + type_len + 1, *end = (const unsigned char *)v + len;
-	size_t n = type_len + 1;
-	while (p < end) {
-		if (!utf8_type) {
-			n += (*p < 33 || *p > 126 || *p == '+' || *p == '=') ? 3 : 1;
-			p++;
-		} else if (*p < 0x80) {
-			n += (*p < 33 || *p > 126 || *p == '+' || *p == '=' || *p == '\\') ? 6 : 1;
-			p++;
-		} else {
-			/* \x{HEX}: 2 to 6 hex digits; a lead byte tells the sequence length */
-			size_t seq = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-			n += seq == 2 ? 7 : seq == 3 ? 8 : 9;
-			p += seq;
-		}
-	}
-	return n;
+	bool ascii = smtp_is_ascii(ZSTR_VAL(address), ZSTR_LEN(address));
+	return zend_string_concat2(ascii ? "rfc822;" : "utf-8;", ascii ? 7 : 6, ZSTR_VAL(address), ZSTR_LEN(address));
+}
+
+/* The length of an ORCPT value on the wire (the core encodes it), or 0 when the core refuses it. */
+static size_t orcpt_wire_length(const zend_string *orcpt)
+{
+	smtp_buf encoded;
+	size_t len;
+	smtp_buf_init(&encoded);
+	len = smtp_orcpt_append(&encoded, ZSTR_VAL(orcpt)) == SMTP_OK ? encoded.len : 0;
+	smtp_buf_free(&encoded);
+	return len;
 }
 
 /* An explicit ORCPT: "type;address" as given when it starts with an address type (an atom and ';'),
@@ -166,7 +161,7 @@ static zend_string *parse_orcpt(zend_string *v, uint32_t arg_num, const char *wh
 			|| p[i] == '-';
 	}
 	bool ascii = smtp_is_ascii(ZSTR_VAL(v), ZSTR_LEN(v));
-	bool utf8_type;
+	size_t wire;
 	zend_string *out;
 	const char *why = NULL;
 
@@ -175,8 +170,7 @@ static zend_string *parse_orcpt(zend_string *v, uint32_t arg_num, const char *wh
 		return NULL;
 	}
 	if (typed) {
-		utf8_type = tl == 5 && zend_binary_strncasecmp(p, 5, "utf-8", 5, 5) == 0;
-		if (!ascii && !utf8_type) {
+		if (!ascii && !(tl == 5 && zend_binary_strncasecmp(p, 5, "utf-8", 5, 5) == 0)) {
 			zend_argument_value_error(arg_num, "%s must be ASCII for type %.*s (use the utf-8 type, RFC 6533)", where,
 				(int)tl, p);
 			return NULL;
@@ -189,12 +183,15 @@ static zend_string *parse_orcpt(zend_string *v, uint32_t arg_num, const char *wh
 				why ? why : "invalid");
 			return NULL;
 		}
-		utf8_type = !ascii;
-		tl = ascii ? 6 : 5;
-		out = zend_string_concat2(ascii ? "rfc822;" : "utf-8;", tl + 1, ZSTR_VAL(v), ZSTR_LEN(v));
+		out = auto_orcpt(v);
 	}
-	if (orcpt_wire_length(ZSTR_VAL(out), ZSTR_LEN(out), tl, utf8_type) > ORCPT_MAX) {
+	wire = orcpt_wire_length(out);
+	if (wire == 0) {
+		zend_argument_value_error(arg_num, "%s must be \"type;address\" with a valid UTF-8 address", where);
+	} else if (wire > ORCPT_MAX) {
 		zend_argument_value_error(arg_num, "%s must be at most %d characters once encoded (RFC 3461)", where, ORCPT_MAX);
+	}
+	if (wire == 0 || wire > ORCPT_MAX) {
 		zend_string_release(out);
 		return NULL;
 	}
@@ -352,12 +349,6 @@ fail:
 }
 
 /* ---- onto the envelope --------------------------------------------------------------------------- */
-
-static zend_string *auto_orcpt(zend_string *address)
-{
-	bool ascii = smtp_is_ascii(ZSTR_VAL(address), ZSTR_LEN(address));
-	return zend_string_concat2(ascii ? "rfc822;" : "utf-8;", ascii ? 7 : 6, ZSTR_VAL(address), ZSTR_LEN(address));
-}
 
 zend_result smtp_dsn_prepare(smtp_outgoing *o, const zval *dsn, const char *source)
 {

@@ -17,8 +17,6 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "zend_smart_str.h"
-
 #include "php_smtp.h"
 
 #define PROP(name) name, sizeof(name) - 1
@@ -91,30 +89,7 @@ void smtp_throw_status_ex(smtp_status st, int code, const char *reply, const cha
 		ce = smtp_ce_AuthenticationException;
 		break;
 	case SMTP_ERR_RECIPIENTS: {
-		zend_object *ex;
-		smart_str text = {0};
-		if (result && env) {
-			/* the core's message, but naming the recipients as the caller wrote them (not their A-labels) */
-			size_t i, sent = 0, rejected = 0;
-			for (i = 0; i < result->rcpt_count && i < env->rcpt_count; i++) {
-				if (result->rcpt_code[i]) {
-					sent++;
-					rejected += !result->accepted[i];
-				}
-			}
-			smart_str_append_printf(&text, "%zu of %zu recipients rejected", rejected, sent);
-			for (i = 0; i < result->rcpt_count && i < env->rcpt_count; i++) {
-				if (result->rcpt_code[i] && !result->accepted[i] && result->rcpt_reply[i]) {
-					smart_str_append_printf(&text, "; %s: %.200s", env->rcpt[i].address, result->rcpt_reply[i]);
-				}
-			}
-			smart_str_0(&text);
-			if (sent) {
-				msg = ZSTR_VAL(text.s);
-			}
-		}
-		ex = smtp_throw(smtp_ce_RecipientException, code, reply, enhanced, transient, "%s", msg);
-		smart_str_free(&text);
+		zend_object *ex = smtp_throw(smtp_ce_RecipientException, code, reply, enhanced, transient, "%s", msg);
 		if (ex && result && env) {
 			zval rejected;
 			size_t i;
@@ -123,7 +98,7 @@ void smtp_throw_status_ex(smtp_status st, int code, const char *reply, const cha
 				if (!result->accepted[i]) {
 					const char *text = result->rcpt_reply[i] ? result->rcpt_reply[i]
 						: "not attempted: the transaction had already failed";
-					add_assoc_string(&rejected, env->rcpt[i].address, (char *)text);
+					add_assoc_string(&rejected, smtp_recipient_name(&env->rcpt[i]), (char *)text);
 				}
 			}
 			zend_update_property(smtp_ce_RecipientException, ex, PROP("rejected"), &rejected);

@@ -133,7 +133,10 @@ zend_result smtp_idn_prepare(smtp_outgoing *o)
 		if (!a) {
 			return FAILURE;
 		}
-		o->list[i].address = a;
+		if (a != ZSTR_VAL(o->rcpt[i])) {
+			o->list[i].address = a;
+			o->list[i].label = ZSTR_VAL(o->rcpt[i]); /* results name it as the caller wrote it */
+		}
 	}
 	if (o->m) {
 		/* the header must name the same mailboxes: RFC 2047 cannot encode an address */
@@ -144,16 +147,6 @@ zend_result smtp_idn_prepare(smtp_outgoing *o)
 			|| !convert_mailboxes(o, o->b.mailboxes, n, "header")) {
 			return FAILURE;
 		}
-	}
-	if (o->idn_count) {
-		/* results and rejections name the recipients the way the caller wrote them */
-		o->given = safe_emalloc(o->rcpt_count, sizeof(*o->given), 0);
-		for (i = 0; i < o->rcpt_count; i++) {
-			o->given[i] = o->list[i];
-			o->given[i].address = ZSTR_VAL(o->rcpt[i]);
-		}
-		o->given_env = o->env;
-		o->given_env.rcpt = o->given;
 	}
 	o->env.smtputf8 = 0;
 	return SUCCESS;
@@ -168,10 +161,6 @@ void smtp_idn_release(smtp_outgoing *o)
 	if (o->idn) {
 		efree(o->idn);
 	}
-	if (o->given) {
-		efree(o->given);
-	}
 	o->idn = NULL;
 	o->idn_count = 0;
-	o->given = NULL;
 }

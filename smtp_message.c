@@ -513,15 +513,19 @@ static void file_source_close(void *ctx)
 	(void)ctx; /* closed by smtp_message_build_free() */
 }
 
-/* The file's size, for SIZE: what reading it from the start will give. */
-static int64_t file_source_size(void *ctx)
+int64_t smtp_stream_file_size(php_stream *stream)
 {
-	smtp_file_source *fs = ctx;
 	php_stream_statbuf ssb;
-	if (!fs->stream || php_stream_stat(fs->stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+	if (!stream || php_stream_stat(stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
 		return -1;
 	}
 	return (int64_t)ssb.sb.st_size;
+}
+
+/* The file's size, for SIZE: what reading it from the start will give. */
+static int64_t file_source_size(void *ctx)
+{
+	return smtp_stream_file_size(((smtp_file_source *)ctx)->stream);
 }
 
 void smtp_php_random(void *ctx, unsigned char *buf, size_t len)

@@ -808,6 +808,32 @@ static int param_value_ok(const char *v)
 	return 1;
 }
 
+smtp_status smtp_orcpt_append(smtp_buf *out, const char *orcpt)
+{
+	/* "addr-type;address": the type is an atom, the address goes in xtext (utf-8-addr-xtext for utf-8) */
+	const char *semi = strchr(orcpt, ';');
+	size_t tl = semi ? (size_t)(semi - orcpt) : 0, i;
+	if (tl == 0 || semi[1] == '\0') {
+		return SMTP_ERR_INPUT;
+	}
+	for (i = 0; i < tl; i++) {
+		char c = orcpt[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+			return SMTP_ERR_INPUT;
+		}
+	}
+	smtp_buf_append(out, orcpt, tl + 1);
+	if (tl == 5 && (orcpt[0] | 0x20) == 'u' && (orcpt[1] | 0x20) == 't' && (orcpt[2] | 0x20) == 'f'
+		&& orcpt[3] == '-' && orcpt[4] == '8') {
+		if (!append_utf8_addr_xtext(out, semi + 1)) {
+			return SMTP_ERR_INPUT;
+		}
+	} else {
+		append_xtext(out, semi + 1);
+	}
+	return out->failed ? SMTP_ERR_NOMEM : SMTP_OK;
+}
+
 static smtp_status build_mail_line(smtp_session *s, const smtp_envelope *env, smtp_buf *line)
 {
 	const char *why = NULL;
@@ -862,27 +888,10 @@ static smtp_status build_rcpt_line(smtp_session *s, const smtp_envelope *env, co
 		smtp_buf_append_str(line, r->notify);
 	}
 	if (s->caps.dsn && r->orcpt) {
-		/* "addr-type;address": the type is an atom, the address goes in xtext */
-		const char *semi = strchr(r->orcpt, ';');
-		size_t tl = semi ? (size_t)(semi - r->orcpt) : 0, i;
-		if (!semi || tl == 0) {
-			return fail(s, SMTP_ERR_INPUT, 0, "DSN ORCPT must be \"type;address\"", NULL);
-		}
-		for (i = 0; i < tl; i++) {
-			char c = r->orcpt[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
-				return fail(s, SMTP_ERR_INPUT, 0, "invalid DSN ORCPT address type", NULL);
-			}
-		}
 		smtp_buf_append_str(line, " ORCPT=");
-		smtp_buf_append(line, r->orcpt, tl + 1);
-		if (tl == 5 && (r->orcpt[0] | 0x20) == 'u' && (r->orcpt[1] | 0x20) == 't' && (r->orcpt[2] | 0x20) == 'f'
-			&& r->orcpt[3] == '-' && r->orcpt[4] == '8') {
-			if (!append_utf8_addr_xtext(line, semi + 1)) {
-				return fail(s, SMTP_ERR_INPUT, 0, "DSN ORCPT utf-8 address is not valid UTF-8", NULL);
-			}
-		} else {
-			append_xtext(line, semi + 1);
+		if (smtp_orcpt_append(line, r->orcpt) != SMTP_OK) {
+			return fail(s, SMTP_ERR_INPUT, 0, "invalid DSN ORCPT: not \"type;address\" (an atom, a ';', an address)",
+				NULL);
 		}
 	}
 	return line->failed ? fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL) : SMTP_OK;
@@ -1181,7 +1190,7 @@ static smtp_status rejected_recipients(smtp_session *s, txn *t)
 		if (!t->res->accepted[i] && t->res->rcpt_reply[i]) {
 			p += w;
 			left -= (size_t)w;
-			w = snprintf(p, left, "; %s: %.200s", t->env->rcpt[i].address, t->res->rcpt_reply[i]);
+			w = snprintf(p, left, "; %s: %.200s", smtp_recipient_name(&t->env->rcpt[i]), t->res->rcpt_reply[i]);
 		}
 	}
 	for (i = 0; i < t->rcpt_sent; i++) {

@@ -240,7 +240,21 @@ typedef struct smtp_recipient {
 	const char *address;
 	const char *notify;   /* DSN NOTIFY value ("SUCCESS,FAILURE", "NEVER") or NULL */
 	const char *orcpt;    /* DSN ORCPT value ("rfc822;addr") or NULL */
+	const char *label;    /* how messages name it when not as sent (the caller's form of an A-label), or NULL */
 } smtp_recipient;
+
+/* The name of a recipient in messages and results. */
+static inline const char *smtp_recipient_name(const smtp_recipient *r)
+{
+	return r->label ? r->label : r->address;
+}
+
+/*
+ * Append a DSN ORCPT value ("type;address") as it goes on the wire: the address in xtext (RFC 3461 4),
+ * or in utf-8-addr-xtext for the utf-8 type (RFC 6533 3), so the result is ASCII. SMTP_ERR_INPUT when
+ * it is not an atom, ';' and an address, or a utf-8 address is not valid UTF-8.
+ */
+smtp_status smtp_orcpt_append(smtp_buf *out, const char *orcpt);
 
 typedef struct smtp_envelope {
 	const char *from;           /* "" for the null reverse-path */

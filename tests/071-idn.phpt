@@ -54,6 +54,7 @@ $smtp = fake_client($srv);
 $e = fake_catch(fn() => $smtp->send("Subject: x\r\n\r\nb\r\n", 'a@example.com', ['ok@example.com', 'b@bücher.example']));
 echo fake_describe($e), "\n";
 var_dump($e->getRejected());
+echo $e->getMessage(), "\n";
 fake_done($smtp);
 $t = fake_wait($srv);
 echo json_encode(envelope_lines($t), JSON_UNESCAPED_UNICODE), "\n";
@@ -170,6 +171,7 @@ array(1) {
   ["b@bücher.example"]=>
   string(22) "550 5.1.1 no such user"
 }
+1 of 2 recipients rejected; b@bücher.example: 550 5.1.1 no such user
 ["MAIL FROM:<a@example.com>","RCPT TO:<ok@example.com>","RCPT TO:<b@xn--bcher-kva.example>"]
 int(0)
 -- sendBatch

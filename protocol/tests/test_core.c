@@ -415,7 +415,7 @@ static const char *EHLO_FULL = "250-mx.example.com\r\n250-PIPELINING\r\n250-ENHA
 	"250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2\r\n250 8BITMIME\r\n";
 
 static smtp_recipient rcpts[3] = {
-	{"b@example.com", NULL, NULL}, {"c@example.com", NULL, NULL}, {"d@example.com", NULL, NULL}};
+	{"b@example.com", NULL, NULL, NULL}, {"c@example.com", NULL, NULL, NULL}, {"d@example.com", NULL, NULL, NULL}};
 
 static smtp_status send_simple(smtp_session *s, size_t nrcpt, int partial, const char *body,
 	smtp_send_result *res)
@@ -860,8 +860,8 @@ static void test_input_checks(void)
 	smtp_session *s;
 	smtp_send_result res;
 	smtp_envelope env;
-	smtp_recipient bad = {"a@b.c>\r\nDATA", NULL, NULL};
-	smtp_recipient quoted = {"\"x> ORCPT=rfc822;e@x\"@example.com", NULL, NULL};
+	smtp_recipient bad = {"a@b.c>\r\nDATA", NULL, NULL, NULL};
+	smtp_recipient quoted = {"\"x> ORCPT=rfc822;e@x\"@example.com", NULL, NULL, NULL};
 	text_body b = {"x", 1};
 
 	script_init(&sc);
@@ -911,8 +911,8 @@ static void test_dsn_params(void)
 	smtp_send_result res;
 	smtp_envelope env;
 	smtp_recipient rcpt[2] = {
-		{"a+b@example.com", "SUCCESS,FAILURE", "rfc822;a+b@example.com"},
-		{"c@example.com", "NEVER", "utf-8;\xe7\x94\xa8\xe6\x88\xb7=x@\xe4\xbe\x8b\xe5\xad\x90.cn"}
+		{"a+b@example.com", "SUCCESS,FAILURE", "rfc822;a+b@example.com", NULL},
+		{"c@example.com", "NEVER", "utf-8;\xe7\x94\xa8\xe6\x88\xb7=x@\xe4\xbe\x8b\xe5\xad\x90.cn", NULL}
 	};
 	text_body b = {"x", 1};
 	int with_dsn;
