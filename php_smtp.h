@@ -23,7 +23,7 @@ ZEND_TSRMLS_CACHE_EXTERN()
 ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	char *host;
 	zend_long port;
-	char *tls;               /* "", "none", "starttls", "implicit", "opportunistic" or 0-3 */
+	char *tls;               /* "auto", "" or "off" (none), "none", "starttls", "implicit", "opportunistic" or 0-3 */
 	char *username;
 	char *password;
 	char *helo;
@@ -314,6 +314,12 @@ zend_object *smtp_throw(zend_class_entry *ce, int code, const char *reply, const
 int smtp_parse_tls_mode(const char *s);
 /* An AUTH mechanism name (any case), or -1. */
 int smtp_parse_auth_mech(const char *s, size_t len);
+/* The smtp.* INI values (smtp_mail.c): smtp.tls as a mode (-1 auto, -2 invalid), the host, HELO and From
+ * checks the INI handlers use (they must not throw: they also run at startup). */
+int smtp_ini_tls_mode(const char *s);
+bool smtp_ini_host_valid(const char *s);
+bool smtp_ini_helo_valid(const char *s);
+bool smtp_ini_from_valid(const char *s, size_t len);
 /* Make PHP's mail() use smtp_mail() (smtp.override_mail=1). */
 void smtp_mail_override_install(void);
 

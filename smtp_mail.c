@@ -2,10 +2,11 @@
  * smtp_mail.c - smtp_mail(): mail() over SMTP, configured by the smtp.* INI settings, and the
  * smtp.override_mail switch that makes PHP's own mail() call it.
  *
- * Like mail(), the headers and the body are the caller's: they are sent as given (To and Subject are
- * added from the arguments, Date and Message-ID when missing, Bcc is dropped after being used for the
- * envelope). Failures are warnings and a false return, as with mail(); malformed arguments are
- * ValueErrors, as with mail() since PHP 8.
+ * Like mail(), the headers and the body are the caller's. What mail() accepts is sent: header fields are
+ * folded, a body with lines too long for SMTP is transfer-encoded, the recipients are those sendmail -t
+ * would find (To, Cc, Bcc, group syntax included). Date and Message-ID are added when missing, Bcc is
+ * dropped after being used for the envelope. Failures are warnings and a false return, as with mail();
+ * mail()'s own ValueErrors and TypeErrors are kept (see README "mail() without code changes").
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -17,8 +18,183 @@
 #include "zend_smart_str.h"
 #include "ext/date/php_date.h"
 #include "ext/standard/php_string.h"
+#include "ext/standard/php_mail.h"
+#include "ext/standard/pageinfo.h"
 
 #include "php_smtp.h"
+
+/* ---- settings ------------------------------------------------------------------------------------ */
+
+/* PHP's own mail settings (SMTP, smtp_port, sendmail_from), read the same way on every PHP version. */
+static const char *php_setting_string(const char *name)
+{
+	const char *v = zend_ini_string_ex((char *)name, strlen(name), 0, NULL);
+	return v ? v : "";
+}
+
+static zend_long php_setting_long(const char *name)
+{
+	return zend_ini_long((char *)name, strlen(name), 0);
+}
+
+int smtp_ini_tls_mode(const char *s)
+{
+	int mode;
+	if (s[0] == '\0' || zend_binary_strcasecmp(s, strlen(s), "off", 3) == 0) {
+		return SMTP_TLS_NONE; /* also unquoted none, off, no, false, null: the INI parser makes them "" */
+	}
+	if (zend_binary_strcasecmp(s, strlen(s), "auto", 4) == 0) {
+		return -1;
+	}
+	mode = smtp_parse_tls_mode(s);
+	return mode < 0 ? -2 : mode;
+}
+
+bool smtp_ini_host_valid(const char *s)
+{
+	size_t i, len = strlen(s);
+	if (len > 255) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.'
+			|| ch == '-' || ch == '_' || ch == ':' || ch == '[' || ch == ']' || ch == '%')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool smtp_ini_helo_valid(const char *s)
+{
+	size_t i, len = strlen(s);
+	if (len > 255) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* "addr" or "Name <addr>" (the name quoted or not): where the address is, without throwing. */
+static bool split_mailbox(const char *s, size_t len, const char **addr, size_t *addr_len, const char **name,
+	size_t *name_len)
+{
+	const char *lt = NULL, *gt = NULL;
+	size_t i;
+	bool quoted = false;
+	for (i = 0; i < len; i++) {
+		if (quoted) {
+			if (s[i] == '\\' && i + 1 < len) {
+				i++;
+			} else if (s[i] == '"') {
+				quoted = false;
+			}
+		} else if (s[i] == '"') {
+			quoted = true;
+		} else if (s[i] == '<' && !lt) {
+			lt = s + i;
+		} else if (s[i] == '>' && lt && !gt) {
+			gt = s + i;
+		}
+	}
+	if (quoted || (lt && !gt)) {
+		return false;
+	}
+	if (lt) {
+		const char *rest = gt + 1;
+		while (rest < s + len && (*rest == ' ' || *rest == '\t')) {
+			rest++;
+		}
+		if (rest != s + len) {
+			return false;
+		}
+		*addr = lt + 1;
+		*addr_len = (size_t)(gt - lt - 1);
+		*name = s;
+		*name_len = (size_t)(lt - s);
+	} else {
+		*addr = s;
+		*addr_len = len;
+		*name = s;
+		*name_len = 0;
+	}
+	while (*addr_len && (**addr == ' ' || **addr == '\t')) {
+		(*addr)++;
+		(*addr_len)--;
+	}
+	while (*addr_len && ((*addr)[*addr_len - 1] == ' ' || (*addr)[*addr_len - 1] == '\t')) {
+		(*addr_len)--;
+	}
+	while (*name_len && ((*name)[*name_len - 1] == ' ' || (*name)[*name_len - 1] == '\t')) {
+		(*name_len)--;
+	}
+	return true;
+}
+
+bool smtp_ini_from_valid(const char *s, size_t len)
+{
+	const char *addr, *name;
+	size_t al, nl;
+	return !smtp_has_line_break(s, len) && split_mailbox(s, len, &addr, &al, &name, &nl)
+		&& smtp_address_valid(addr, al, 1, NULL);
+}
+
+/* ---- mail()'s own argument rules ------------------------------------------------------------------ */
+
+/*
+ * To and Subject as mail() writes them: trailing white space dropped, control characters made spaces,
+ * a fold (CRLF followed by white space) kept. Returned unfolded: the header writer folds again.
+ */
+static zend_string *clean_line(zend_string *in)
+{
+	const char *s = ZSTR_VAL(in);
+	size_t len = ZSTR_LEN(in), i;
+	smart_str out = {0};
+	while (len && isspace((unsigned char)s[len - 1])) {
+		len--;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\r' && i + 2 < len && s[i + 1] == '\n' && (s[i + 2] == ' ' || s[i + 2] == '\t')) {
+			i++;
+			continue;
+		}
+		smart_str_appendc(&out, iscntrl(ch) ? ' ' : (char)ch);
+	}
+	return out.s ? smart_str_extract(&out) : ZSTR_EMPTY_ALLOC();
+}
+
+/* mail()'s check of the additional headers: a line break must be followed by a header (or a fold). */
+static bool headers_newlines_malformed(const char *h)
+{
+	if (!*h) {
+		return false;
+	}
+	if ((unsigned char)*h < 33 || (unsigned char)*h > 126 || *h == ':') {
+		return true;
+	}
+	while (*h) {
+		if (*h == '\r') {
+			if (h[1] == '\0' || h[1] == '\r' || (h[1] == '\n' && (h[2] == '\0' || h[2] == '\n' || h[2] == '\r'))) {
+				return true;
+			}
+			h += 2;
+		} else if (*h == '\n') {
+			if (h[1] == '\0' || h[1] == '\r' || h[1] == '\n') {
+				return true;
+			}
+			h += 2;
+		} else {
+			h++;
+		}
+	}
+	return false;
+}
 
 typedef struct mail_header {
 	zend_string *name;
@@ -42,10 +218,21 @@ static void headers_free(mail_headers *h)
 	}
 }
 
+static void headers_push(mail_headers *h, const char *name, size_t nl, const char *value, size_t vl)
+{
+	if (h->count == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 8;
+		h->items = safe_erealloc(h->items, h->cap, sizeof(*h->items), 0);
+	}
+	h->items[h->count].name = zend_string_init(name, nl, 0);
+	h->items[h->count].value = zend_string_init(value, vl, 0);
+	h->count++;
+}
+
 static bool header_name_ok(const char *s, size_t len)
 {
 	size_t i;
-	if (len == 0 || len > 76) {
+	if (len == 0) {
 		return false;
 	}
 	for (i = 0; i < len; i++) {
@@ -56,136 +243,337 @@ static bool header_name_ok(const char *s, size_t len)
 	return true;
 }
 
-/* Unfold "CRLF WSP" (and "LF WSP"); any other CR, LF or NUL is an error. */
-static zend_string *unfold(const char *s, size_t len, bool *ok)
+/* One unfolded "Name: value" field of the header block. A line that is not one gives a warning: sendmail
+ * would take it for the start of the body. */
+static bool flush_field(mail_headers *h, smart_str *field)
 {
-	smart_str out = {0};
-	size_t i;
-	*ok = true;
-	for (i = 0; i < len; i++) {
-		char ch = s[i];
-		if (ch == '\r' && i + 2 < len && s[i + 1] == '\n' && (s[i + 2] == ' ' || s[i + 2] == '\t')) {
-			i++;
-			continue;
-		}
-		if (ch == '\n' && i + 1 < len && (s[i + 1] == ' ' || s[i + 1] == '\t')) {
-			continue;
-		}
-		if (ch == '\r' || ch == '\n' || ch == '\0') {
-			*ok = false;
-			break;
-		}
-		smart_str_appendc(&out, ch);
+	const char *f, *colon, *v;
+	size_t fl, nl, vl;
+	if (!field->s) {
+		return true;
 	}
-	if (!*ok) {
-		smart_str_free(&out);
-		return NULL;
+	f = ZSTR_VAL(field->s);
+	fl = ZSTR_LEN(field->s);
+	colon = memchr(f, ':', fl);
+	nl = colon ? (size_t)(colon - f) : 0;
+	while (nl && (f[nl - 1] == ' ' || f[nl - 1] == '\t')) {
+		nl--;
 	}
-	return out.s ? smart_str_extract(&out) : ZSTR_EMPTY_ALLOC();
-}
-
-static bool headers_add(mail_headers *h, const char *name, size_t nl, const char *value, size_t vl, uint32_t arg_num)
-{
-	bool ok;
-	zend_string *v;
-	if (!header_name_ok(name, nl)) {
-		zend_argument_value_error(arg_num, "must contain valid header names");
+	if (!colon || !header_name_ok(f, nl)) {
+		php_error_docref(NULL, E_WARNING, "Additional header line \"%.*s\" is not a \"Name: value\" header field",
+			(int)MIN(fl, 60), f);
+		smart_str_free(field);
 		return false;
 	}
-	while (vl && (*value == ' ' || *value == '\t')) {
-		value++;
+	v = colon + 1;
+	vl = fl - (size_t)(v - f);
+	while (vl && (*v == ' ' || *v == '\t')) {
+		v++;
 		vl--;
 	}
-	v = unfold(value, vl, &ok);
-	if (!ok) {
-		zend_argument_value_error(arg_num, "must not contain CR, LF or NUL characters except to fold a header "
-			"line");
-		return false;
+	while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t')) {
+		vl--;
 	}
-	if (h->count == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 8;
-		h->items = safe_erealloc(h->items, h->cap, sizeof(*h->items), 0);
-	}
-	h->items[h->count].name = zend_string_init(name, nl, 0);
-	h->items[h->count].value = v;
-	h->count++;
+	headers_push(h, f, nl, v, vl);
+	smart_str_free(field);
 	return true;
 }
 
-/* A header block as mail() takes it: "Name: value" lines, CRLF or LF, folded lines allowed. */
-static bool parse_header_string(mail_headers *h, const char *s, size_t len, uint32_t arg_num)
+/* The header block mail() was given (already checked by headers_newlines_malformed()): fields split at
+ * CRLF, LF or CR, folded lines unfolded. */
+static bool parse_header_block(mail_headers *h, const char *s, size_t len)
 {
 	size_t i = 0;
-	while (len && (s[len - 1] == '\r' || s[len - 1] == '\n')) {
-		len--; /* mail() trims trailing line breaks */
-	}
+	smart_str field = {0};
 	while (i < len) {
-		size_t start = i, colon;
-		/* the field runs to a line break not followed by white space */
-		while (i < len) {
-			if (s[i] == '\n' && !(i + 1 < len && (s[i + 1] == ' ' || s[i + 1] == '\t'))) {
-				break;
-			}
+		size_t start = i, end;
+		while (i < len && s[i] != '\r' && s[i] != '\n') {
 			i++;
 		}
-		{
-			size_t end = i > start && s[i - 1] == '\r' ? i - 1 : i;
-			const char *c = memchr(s + start, ':', end - start);
-			if (end == start) {
-				zend_argument_value_error(arg_num, "must not contain empty lines");
-				return false;
-			}
-			if (!c) {
-				zend_argument_value_error(arg_num, "must contain \"Name: value\" header lines");
-				return false;
-			}
-			colon = (size_t)(c - s);
-			if (!headers_add(h, s + start, colon - start, c + 1, end - colon - 1, arg_num)) {
-				return false;
-			}
+		end = i;
+		if (i < len) {
+			i += s[i] == '\r' && i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
 		}
-		i++;
+		if (end > start && (s[start] == ' ' || s[start] == '\t') && field.s) {
+			smart_str_appendl(&field, s + start, end - start);
+			continue;
+		}
+		if (!flush_field(h, &field)) {
+			return false;
+		}
+		smart_str_appendl(&field, s + start, end - start);
 	}
-	return true;
-}
-
-static bool parse_header_array(mail_headers *h, HashTable *ht, uint32_t arg_num)
-{
-	zend_string *key;
-	zval *v;
-	ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
-		ZVAL_DEREF(v);
-		if (!key) {
-			zend_argument_value_error(arg_num, "must be an array with header names as keys");
-			return false;
-		}
-		if (Z_TYPE_P(v) == IS_ARRAY) {
-			zval *item;
-			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), item) {
-				ZVAL_DEREF(item);
-				if (Z_TYPE_P(item) != IS_STRING) {
-					zend_argument_type_error(arg_num, "must contain only strings, %s given", zend_zval_type_name(item));
-					return false;
-				}
-				if (!headers_add(h, ZSTR_VAL(key), ZSTR_LEN(key), Z_STRVAL_P(item), Z_STRLEN_P(item), arg_num)) {
-					return false;
-				}
-			} ZEND_HASH_FOREACH_END();
-		} else if (Z_TYPE_P(v) == IS_STRING) {
-			if (!headers_add(h, ZSTR_VAL(key), ZSTR_LEN(key), Z_STRVAL_P(v), Z_STRLEN_P(v), arg_num)) {
-				return false;
-			}
-		} else {
-			zend_argument_type_error(arg_num, "must contain only strings, %s given", zend_zval_type_name(v));
-			return false;
-		}
-	} ZEND_HASH_FOREACH_END();
-	return true;
+	return flush_field(h, &field);
 }
 
 static bool is(const zend_string *name, const char *lit)
 {
 	return zend_binary_strcasecmp(ZSTR_VAL(name), ZSTR_LEN(name), lit, strlen(lit)) == 0;
+}
+
+/*
+ * The mailboxes of an address field as sendmail -t reads them: comma-separated, group syntax
+ * ("team: a@example.com, b@example.com;" or "undisclosed-recipients:;") gives its members, empty items
+ * are skipped. A bad address is a warning naming the field.
+ */
+static bool collect_addresses(const char *field, const char *s, size_t len, smtp_php_mailbox_list *out)
+{
+	size_t i, start = 0;
+	int depth = 0;
+	bool quoted = false, angle = false;
+	for (i = 0; i <= len; i++) {
+		char ch = i < len ? s[i] : ',';
+		if (quoted) {
+			if (ch == '\\' && i + 1 < len) {
+				i++;
+			} else if (ch == '"') {
+				quoted = false;
+			}
+			continue;
+		}
+		if (depth) {
+			if (ch == '\\' && i + 1 < len) {
+				i++;
+			} else if (ch == '(') {
+				depth++;
+			} else if (ch == ')') {
+				depth--;
+			}
+			continue;
+		}
+		if (ch == '"') {
+			quoted = true;
+		} else if (ch == '(') {
+			depth = 1;
+		} else if (ch == '<') {
+			angle = true;
+		} else if (ch == '>') {
+			angle = false;
+		} else if (ch == ':' && !angle) {
+			start = i + 1; /* a group's display name */
+		} else if ((ch == ',' || ch == ';') && !angle) {
+			const char *item = s + start;
+			size_t il = i - start;
+			while (il && (*item == ' ' || *item == '\t')) {
+				item++;
+				il--;
+			}
+			while (il && (item[il - 1] == ' ' || item[il - 1] == '\t')) {
+				il--;
+			}
+			if (il) {
+				if (smtp_parse_address_list(item, il, out, 1) != SUCCESS) {
+					zend_clear_exception();
+					php_error_docref(NULL, E_WARNING, "%s: \"%.*s\" is not a valid address", field,
+						(int)MIN(il, 200), item);
+					return false;
+				}
+			}
+			start = i + 1;
+		}
+	}
+	if (quoted || depth) {
+		php_error_docref(NULL, E_WARNING, "%s: unbalanced quote or parenthesis", field);
+		return false;
+	}
+	return true;
+}
+
+/* ---- writing the message ------------------------------------------------------------------------- */
+
+#define FOLD_AT 78
+
+/* "Name: value", folded before white space where a line would pass 78 columns. Returns the longest line. */
+static size_t write_folded(smart_str *out, const char *name, size_t nl, const char *v, size_t vl)
+{
+	size_t column = nl + 2, longest = 0, i = 0;
+	smart_str_appendl(out, name, nl);
+	smart_str_appends(out, ": ");
+	while (i < vl) {
+		size_t start = i;
+		while (i < vl && (v[i] == ' ' || v[i] == '\t')) {
+			i++;
+		}
+		while (i < vl && v[i] != ' ' && v[i] != '\t') {
+			i++;
+		}
+		if (start > 0 && (v[start] == ' ' || v[start] == '\t') && column + (i - start) > FOLD_AT) {
+			smart_str_appends(out, "\r\n");
+			longest = MAX(longest, column);
+			column = 0;
+		}
+		smart_str_appendl(out, v + start, i - start);
+		column += i - start;
+	}
+	smart_str_appends(out, "\r\n");
+	return MAX(longest, column);
+}
+
+/* An address list with a space after each separating comma, so it can be folded there. */
+static zend_string *space_after_commas(zend_string *v)
+{
+	smart_str out = {0};
+	size_t i;
+	bool quoted = false;
+	const char *s = ZSTR_VAL(v);
+	for (i = 0; i < ZSTR_LEN(v); i++) {
+		smart_str_appendc(&out, s[i]);
+		if (quoted) {
+			if (s[i] == '\\' && i + 1 < ZSTR_LEN(v)) {
+				smart_str_appendc(&out, s[++i]);
+			} else if (s[i] == '"') {
+				quoted = false;
+			}
+		} else if (s[i] == '"') {
+			quoted = true;
+		} else if (s[i] == ',' && i + 1 < ZSTR_LEN(v) && s[i + 1] != ' ' && s[i + 1] != '\t') {
+			smart_str_appendc(&out, ' ');
+		}
+	}
+	return out.s ? smart_str_extract(&out) : ZSTR_EMPTY_ALLOC();
+}
+
+static bool is_address_field(const zend_string *name)
+{
+	return is(name, "To") || is(name, "Cc") || is(name, "Bcc") || is(name, "From") || is(name, "Reply-To")
+		|| is(name, "Sender");
+}
+
+/* Fields whose value is free text, which RFC 2047 words may carry when a word is too long to fold. */
+static bool is_unstructured(const zend_string *name)
+{
+	return is(name, "Subject") || is(name, "Comments") || is(name, "Keywords")
+		|| (ZSTR_LEN(name) > 2 && (ZSTR_VAL(name)[0] == 'X' || ZSTR_VAL(name)[0] == 'x') && ZSTR_VAL(name)[1] == '-');
+}
+
+/* One header field, folded; a word too long for a line is encoded in an unstructured field, else refused. */
+static bool write_field(smart_str *out, zend_string *name, zend_string *value)
+{
+	zend_string *v = is_address_field(name) ? space_after_commas(value) : zend_string_copy(value);
+	size_t mark = out->s ? ZSTR_LEN(out->s) : 0;
+	bool ok = true;
+	if (write_folded(out, ZSTR_VAL(name), ZSTR_LEN(name), ZSTR_VAL(v), ZSTR_LEN(v)) > SMTP_MAX_TEXT_LINE) {
+		smtp_buf b;
+		smtp_buf_init(&b);
+		ZSTR_LEN(out->s) = mark;
+		if (is_unstructured(name) && smtp_mime_header_unstructured(&b, ZSTR_VAL(name), ZSTR_VAL(v), ZSTR_LEN(v),
+			"UTF-8") == SMTP_OK) {
+			smart_str_appendl(out, b.data, b.len);
+		} else {
+			php_error_docref(NULL, E_WARNING, "Header %s has a word longer than %d octets that cannot be folded",
+				ZSTR_VAL(name), SMTP_MAX_TEXT_LINE);
+			ok = false;
+		}
+		smtp_buf_free(&b);
+	}
+	zend_string_release(v);
+	return ok;
+}
+
+static size_t longest_line(const char *p, size_t len)
+{
+	size_t i, line = 0, longest = 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' || p[i] == '\n') {
+			line = 0;
+		} else if (++line > longest) {
+			longest = line;
+		}
+	}
+	return longest;
+}
+
+/* Soft line breaks in quoted-printable text whose lines are too long, never inside an =XX. */
+static zend_string *qp_rewrap(zend_string *body)
+{
+	smart_str out = {0};
+	const char *p = ZSTR_VAL(body);
+	size_t i, len = ZSTR_LEN(body), column = 0;
+	for (i = 0; i < len; i++) {
+		size_t width = p[i] == '=' && i + 2 < len && p[i + 1] != '\r' && p[i + 1] != '\n' ? 3 : 1;
+		if (p[i] == '\r' || p[i] == '\n') {
+			smart_str_appendc(&out, p[i]);
+			column = 0;
+			continue;
+		}
+		if (column + width > 75 && !(i + width < len ? p[i + width] == '\r' || p[i + width] == '\n' : true)) {
+			smart_str_appends(&out, "=\r\n");
+			column = 0;
+		}
+		smart_str_appendl(&out, p + i, width);
+		column += width;
+		i += width - 1;
+	}
+	return out.s ? smart_str_extract(&out) : ZSTR_EMPTY_ALLOC();
+}
+
+/* Base64 lines too long: cut at 76 characters (decoders ignore line breaks). */
+static zend_string *base64_rewrap(zend_string *body)
+{
+	smart_str out = {0};
+	const char *p = ZSTR_VAL(body);
+	size_t i, column = 0;
+	for (i = 0; i < ZSTR_LEN(body); i++) {
+		if (p[i] == '\r' || p[i] == '\n') {
+			column = 0;
+		} else if (column == 76) {
+			smart_str_appends(&out, "\r\n");
+			column = 0;
+		}
+		if (p[i] != '\r' && p[i] != '\n') {
+			column++;
+		}
+		smart_str_appendc(&out, p[i]);
+	}
+	return out.s ? smart_str_extract(&out) : ZSTR_EMPTY_ALLOC();
+}
+
+/*
+ * A body with a line longer than SMTP allows: transfer-encoded as its Content-Transfer-Encoding allows
+ * (none, 7bit, 8bit or binary: quoted-printable, the field changed; quoted-printable: soft breaks; base64:
+ * shorter lines). A multipart body or another encoding gives a warning: the parts are the caller's.
+ */
+static zend_string *encode_long_lines(zend_string *body, mail_headers *h, bool *add_cte)
+{
+	uint32_t i;
+	zend_string *cte = NULL, *ctype = NULL;
+	*add_cte = false;
+	for (i = 0; i < h->count; i++) {
+		if (is(h->items[i].name, "Content-Transfer-Encoding")) {
+			cte = h->items[i].value;
+		} else if (is(h->items[i].name, "Content-Type")) {
+			ctype = h->items[i].value;
+		}
+	}
+	if (ctype && (zend_binary_strncasecmp(ZSTR_VAL(ctype), ZSTR_LEN(ctype), "multipart/", 10, 10) == 0
+		|| zend_binary_strncasecmp(ZSTR_VAL(ctype), ZSTR_LEN(ctype), "message/", 8, 8) == 0)) {
+		php_error_docref(NULL, E_WARNING, "The message has a line longer than %d octets in a %.*s body, which "
+			"cannot be re-encoded", SMTP_MAX_TEXT_LINE, (int)MIN(ZSTR_LEN(ctype), 40), ZSTR_VAL(ctype));
+		return NULL;
+	}
+	if (cte && is(cte, "quoted-printable")) {
+		return qp_rewrap(body);
+	}
+	if (cte && is(cte, "base64")) {
+		return base64_rewrap(body);
+	}
+	if (!cte || is(cte, "7bit") || is(cte, "8bit") || is(cte, "binary")) {
+		smtp_buf b;
+		zend_string *out;
+		smtp_buf_init(&b);
+		if (smtp_qp_encode(&b, ZSTR_VAL(body), ZSTR_LEN(body)) != SMTP_OK) {
+			smtp_buf_free(&b);
+			php_error_docref(NULL, E_WARNING, "Out of memory while encoding the message");
+			return NULL;
+		}
+		out = zend_string_init(b.data ? b.data : "", b.len, 0);
+		smtp_buf_free(&b);
+		*add_cte = true;
+		return out;
+	}
+	php_error_docref(NULL, E_WARNING, "The message has a line longer than %d octets and Content-Transfer-Encoding "
+		"%s, which cannot be re-encoded", SMTP_MAX_TEXT_LINE, ZSTR_VAL(cte));
+	return NULL;
 }
 
 /* "-f addr" / "-faddr" in mail()'s additional_params: the envelope sender. */
@@ -222,18 +610,17 @@ static zend_string *envelope_from_params(zend_string *params)
 	return NULL;
 }
 
-static bool body_lines_ok(zend_string *body)
+/* The exception a send ended with, as mail()'s warning. */
+static void exception_to_warning(void)
 {
-	const char *p = ZSTR_VAL(body), *end = p + ZSTR_LEN(body);
-	size_t line = 0;
-	for (; p < end; p++) {
-		if (*p == '\r' || *p == '\n') {
-			line = 0;
-		} else if (*p == '\0' || ++line > SMTP_MAX_TEXT_LINE) {
-			return false;
-		}
-	}
-	return true;
+	zval rv, *msg;
+	zend_string *text;
+	zend_object *ex = EG(exception);
+	msg = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+	text = zval_get_string(msg);
+	zend_clear_exception();
+	php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(text));
+	zend_string_release(text);
 }
 
 bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
@@ -241,105 +628,115 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 {
 	mail_headers h = {0};
 	smtp_php_mailbox_list rcpt_list = {0}, from_list = {0};
-	smart_str raw = {0};
-	zend_string *to_line = NULL, *env_from = NULL, *from_addr = NULL, *raw_str = NULL;
-	bool ok = false, have_date = false, have_msgid = false, have_from = false;
-	smtp_buf subj;
+	smart_str raw = {0}, to_value = {0};
+	zend_string *to_line = NULL, *subject_line = NULL, *hdr = NULL, *env_from = NULL, *from_addr = NULL;
+	zend_string *raw_str = NULL, *body = NULL;
+	bool ok = false, have_date = false, have_msgid = false, have_from = false, have_mime = false, add_cte = false;
 	uint32_t i;
 	zval client_zv;
 	smtp_client_obj *c;
 	int tls_mode;
-	const char *from_ini;
+	const char *from_setting = NULL, *host;
 
 	ZVAL_UNDEF(&client_zv);
-	smtp_buf_init(&subj);
 
-	/* arguments: like mail(), line breaks only as folding */
-	to_line = unfold(ZSTR_VAL(to), ZSTR_LEN(to), &ok);
-	if (!ok) {
-		zend_argument_value_error(1, "must not contain CR, LF or NUL characters");
-		goto out;
-	}
-	ok = false;
-	{
-		bool sok;
-		zend_string *s = unfold(ZSTR_VAL(subject), ZSTR_LEN(subject), &sok);
-		if (!sok) {
-			zend_argument_value_error(2, "must not contain CR, LF or NUL characters");
+	/* the arguments as mail() takes them: its ValueErrors, its warnings */
+	if (headers_ht) {
+		hdr = php_mail_build_headers(headers_ht);
+		if (EG(exception)) {
 			goto out;
 		}
-		zend_string_release(s);
+	} else if (headers_str) {
+		if (memchr(ZSTR_VAL(headers_str), '\0', ZSTR_LEN(headers_str))) {
+			zend_argument_value_error(4, "must not contain any null bytes");
+			goto out;
+		}
+		hdr = php_trim(headers_str, NULL, 0, 2);
 	}
-	if (memchr(ZSTR_VAL(message), '\0', ZSTR_LEN(message))) {
-		zend_argument_value_error(3, "must not contain NUL bytes");
+	if (hdr && ZSTR_LEN(hdr) && headers_newlines_malformed(ZSTR_VAL(hdr))) {
+		php_error_docref(NULL, E_WARNING, "Multiple or malformed newlines found in additional_header");
 		goto out;
 	}
-	if (headers_str ? !parse_header_string(&h, ZSTR_VAL(headers_str), ZSTR_LEN(headers_str), 4)
-		: headers_ht ? !parse_header_array(&h, headers_ht, 4) : false) {
-		goto out;
-	}
-	if (smtp_parse_address_list(ZSTR_VAL(to_line), ZSTR_LEN(to_line), &rcpt_list, 1) != SUCCESS) {
+	to_line = clean_line(to);
+	subject_line = clean_line(subject);
+	if (hdr && !parse_header_block(&h, ZSTR_VAL(hdr), ZSTR_LEN(hdr))) {
 		goto out;
 	}
 
-	/* the header From, else smtp.from, else sendmail_from */
+	/* recipients as sendmail -t finds them: To (the argument and To fields, merged into one), Cc, Bcc */
+	if (!collect_addresses("To", ZSTR_VAL(to_line), ZSTR_LEN(to_line), &rcpt_list)) {
+		goto out;
+	}
+	if (ZSTR_LEN(to_line)) {
+		smart_str_append(&to_value, to_line);
+	}
 	for (i = 0; i < h.count; i++) {
-		if (is(h.items[i].name, "From")) {
-			if (smtp_parse_address_list(ZSTR_VAL(h.items[i].value), ZSTR_LEN(h.items[i].value), &from_list, 4)
-				!= SUCCESS) {
+		mail_header *f = &h.items[i];
+		if (is(f->name, "To") || is(f->name, "Cc") || is(f->name, "Bcc")) {
+			if (!collect_addresses(ZSTR_VAL(f->name), ZSTR_VAL(f->value), ZSTR_LEN(f->value), &rcpt_list)) {
+				goto out;
+			}
+			if (is(f->name, "To") && ZSTR_LEN(f->value)) {
+				if (to_value.s) {
+					smart_str_appends(&to_value, ", ");
+				}
+				smart_str_append(&to_value, f->value);
+			}
+		} else if (is(f->name, "From")) {
+			if (!have_from && !collect_addresses("From", ZSTR_VAL(f->value), ZSTR_LEN(f->value), &from_list)) {
 				goto out;
 			}
 			have_from = true;
-		} else if (is(h.items[i].name, "Cc") || is(h.items[i].name, "Bcc")) {
-			if (smtp_parse_address_list(ZSTR_VAL(h.items[i].value), ZSTR_LEN(h.items[i].value), &rcpt_list, 4)
-				!= SUCCESS) {
-				goto out;
-			}
-		} else if (is(h.items[i].name, "Date")) {
+		} else if (is(f->name, "Date")) {
 			have_date = true;
-		} else if (is(h.items[i].name, "Message-ID")) {
+		} else if (is(f->name, "Message-ID")) {
 			have_msgid = true;
-		} else if (is(h.items[i].name, "To") || is(h.items[i].name, "Subject")) {
-			zend_argument_value_error(4, "must not contain a %s header: it has its own argument",
-				ZSTR_VAL(h.items[i].name));
-			goto out;
+		} else if (is(f->name, "MIME-Version")) {
+			have_mime = true;
 		}
 	}
-	from_ini = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : INI_STR("sendmail_from");
-	if (from_list.count) {
-		from_addr = zend_string_copy(from_list.items[0].address);
-	} else if (from_ini && from_ini[0]) {
-		if (smtp_parse_address_list(from_ini, strlen(from_ini), &from_list, 4) != SUCCESS || from_list.count == 0) {
-			if (!EG(exception)) {
-				php_error_docref(NULL, E_WARNING, "smtp.from / sendmail_from is not a valid address");
-			} else {
-				zend_clear_exception();
-				php_error_docref(NULL, E_WARNING, "smtp.from / sendmail_from is not a valid address");
-			}
-			goto out;
-		}
-		from_addr = zend_string_copy(from_list.items[0].address);
-	} else {
-		php_error_docref(NULL, E_WARNING, "No sender: set a From header, smtp.from or sendmail_from");
+	if (rcpt_list.count == 0) {
+		php_error_docref(NULL, E_WARNING, "No recipient: $to and the To, Cc and Bcc headers name no address");
 		goto out;
 	}
+
+	/* the sender: the From field, else smtp.from, else sendmail_from */
+	if (!have_from) {
+		from_setting = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : php_setting_string("sendmail_from");
+		if (!from_setting[0]) {
+			php_error_docref(NULL, E_WARNING, "No sender: set a From header, smtp.from or sendmail_from");
+			goto out;
+		}
+		if (!collect_addresses(SMTP_G(from) && SMTP_G(from)[0] ? "smtp.from" : "sendmail_from", from_setting,
+			strlen(from_setting), &from_list)) {
+			goto out;
+		}
+	}
+	if (from_list.count == 0) {
+		php_error_docref(NULL, E_WARNING, "No sender: the From header names no address");
+		goto out;
+	}
+	from_addr = zend_string_copy(from_list.items[0].address);
 	env_from = envelope_from_params(params);
-	if (env_from && ZSTR_LEN(env_from) && !smtp_check_address(env_from, 5, NULL)) {
+	if (env_from && ZSTR_LEN(env_from) && !smtp_address_valid(ZSTR_VAL(env_from), ZSTR_LEN(env_from), 1, NULL)) {
+		php_error_docref(NULL, E_WARNING, "additional_params: -f \"%s\" is not a valid address", ZSTR_VAL(env_from));
 		goto out;
 	}
 	if (!env_from) {
 		env_from = zend_string_copy(from_addr);
 	}
-	if (rcpt_list.count == 0) {
-		php_error_docref(NULL, E_WARNING, "No recipient");
-		goto out;
-	}
-	if (!body_lines_ok(message)) {
-		php_error_docref(NULL, E_WARNING, "The message has a line longer than %d octets", SMTP_MAX_TEXT_LINE);
-		goto out;
+
+	/* the body: long lines transfer-encoded rather than refused */
+	if (longest_line(ZSTR_VAL(message), ZSTR_LEN(message)) > SMTP_MAX_TEXT_LINE) {
+		body = encode_long_lines(message, &h, &add_cte);
+		if (!body) {
+			goto out;
+		}
+	} else {
+		body = zend_string_copy(message);
 	}
 
-	/* the message: Date, Message-ID and From when missing, To, Subject, the caller's headers but Bcc */
+	/* the message: Date, Message-ID and From when missing, To, Subject, the caller's fields but To and Bcc */
 	if (!have_date) {
 		zend_string *date = php_format_date("D, d M Y H:i:s O", sizeof("D, d M Y H:i:s O") - 1, time(NULL), 1);
 		smart_str_appends(&raw, "Date: ");
@@ -366,55 +763,93 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 		smart_str_appends(&raw, ">\r\n");
 	}
 	if (!have_from) {
-		smart_str_appends(&raw, "From: ");
-		smart_str_append(&raw, from_addr);
-		smart_str_appends(&raw, "\r\n");
-	}
-	smart_str_appends(&raw, "To: ");
-	smart_str_append(&raw, to_line);
-	smart_str_appends(&raw, "\r\n");
-	{
-		bool sok;
-		zend_string *s = unfold(ZSTR_VAL(subject), ZSTR_LEN(subject), &sok);
-		/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today) */
-		if (smtp_is_ascii(ZSTR_VAL(s), ZSTR_LEN(s)) || !smtp_utf8_valid(ZSTR_VAL(s), ZSTR_LEN(s))
-			|| smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(s), ZSTR_LEN(s), "UTF-8") != SMTP_OK) {
-			smtp_buf_reset(&subj);
-			smtp_buf_append_str(&subj, "Subject: ");
-			smtp_buf_append(&subj, ZSTR_VAL(s), ZSTR_LEN(s));
-			smtp_buf_append(&subj, "\r\n", 2);
+		/* the setting as written, display name included */
+		zend_string *name = zend_string_init("From", 4, 0), *v = zend_string_init(from_setting, strlen(from_setting), 0);
+		bool wrote = write_field(&raw, name, v);
+		zend_string_release(name);
+		zend_string_release(v);
+		if (!wrote) {
+			goto out;
 		}
-		smart_str_appendl(&raw, subj.data, subj.len);
-		zend_string_release(s);
+	}
+	if (to_value.s) {
+		zend_string *name = zend_string_init("To", 2, 0);
+		bool wrote;
+		smart_str_0(&to_value);
+		wrote = write_field(&raw, name, to_value.s);
+		zend_string_release(name);
+		if (!wrote) {
+			goto out;
+		}
+	}
+	{
+		smtp_buf subj;
+		smtp_buf_init(&subj);
+		/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today) */
+		if (smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(subject_line), ZSTR_LEN(subject_line), "UTF-8")
+			== SMTP_OK) {
+			smart_str_appendl(&raw, subj.data, subj.len);
+		} else {
+			zend_string *name = zend_string_init("Subject", 7, 0);
+			bool wrote = write_field(&raw, name, subject_line);
+			zend_string_release(name);
+			if (!wrote) {
+				smtp_buf_free(&subj);
+				goto out;
+			}
+		}
+		smtp_buf_free(&subj);
 	}
 	for (i = 0; i < h.count; i++) {
-		if (is(h.items[i].name, "Bcc")) {
+		if (is(h.items[i].name, "Bcc") || is(h.items[i].name, "To")
+			|| (add_cte && is(h.items[i].name, "Content-Transfer-Encoding"))) {
 			continue;
 		}
-		smart_str_append(&raw, h.items[i].name);
-		smart_str_appends(&raw, ": ");
-		smart_str_append(&raw, h.items[i].value);
-		smart_str_appends(&raw, "\r\n");
+		if (!write_field(&raw, h.items[i].name, h.items[i].value)) {
+			goto out;
+		}
+	}
+	if (PG(mail_x_header)) {
+		const char *script = zend_get_executed_filename();
+		zend_string *base = php_basename(script, strlen(script), NULL, 0);
+		smart_str_append_printf(&raw, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s\r\n", php_getuid(),
+			ZSTR_VAL(base));
+		zend_string_release(base);
+	}
+	if (add_cte) {
+		if (!have_mime) {
+			smart_str_appends(&raw, "MIME-Version: 1.0\r\n");
+		}
+		smart_str_appends(&raw, "Content-Transfer-Encoding: quoted-printable\r\n");
 	}
 	smart_str_appends(&raw, "\r\n");
-	smart_str_append(&raw, message);
+	smart_str_append(&raw, body);
 	raw_str = smart_str_extract(&raw);
 
-	/* the connection, from the INI */
+	/* the connection: smtp.* settings, else PHP's own SMTP, smtp_port (see README) */
 	object_init_ex(&client_zv, smtp_ce_Smtp);
 	c = smtp_client_from_obj(Z_OBJ(client_zv));
-	c->host = zend_string_init(SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : "localhost",
-		strlen(SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : "localhost"), 0);
+	host = SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : php_setting_string("SMTP");
+	if (!host[0]) {
+		host = "localhost";
+	}
+	c->host = zend_string_init(host, strlen(host), 0);
+	tls_mode = smtp_ini_tls_mode(SMTP_G(tls) ? SMTP_G(tls) : "auto");
 	c->port = SMTP_G(port);
-	tls_mode = SMTP_G(tls) && SMTP_G(tls)[0] ? smtp_parse_tls_mode(SMTP_G(tls)) : -1;
+	if (c->port == 0) {
+		zend_long php_port = php_setting_long("smtp_port");
+		if (php_port > 0 && php_port <= 65535 && php_port != 25) {
+			c->port = php_port;
+		} else {
+			c->port = tls_mode == SMTP_TLS_IMPLICIT ? 465 : tls_mode == SMTP_TLS_NONE ? 25 : 587;
+		}
+	}
 	if (tls_mode < 0) {
 		tls_mode = c->port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
 	}
 	c->tls_mode = tls_mode;
-	if (c->port == 0) {
-		c->port = tls_mode == SMTP_TLS_IMPLICIT ? 465 : tls_mode == SMTP_TLS_STARTTLS ? 587 : 25;
-	}
-	c->timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;
+	/* smtp.timeout bounds every step of the call: the connection and each reply */
+	c->timeout = c->command_timeout = c->data_timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;
 	if (SMTP_G(helo) && SMTP_G(helo)[0]) {
 		c->helo = zend_string_init(SMTP_G(helo), strlen(SMTP_G(helo)), 0);
 	}
@@ -434,14 +869,8 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 		smtp_client_send_raw(c, raw_str, env_from, rcpts, rcpt_list.count, &result);
 		efree(rcpts);
 		if (EG(exception)) {
-			if (instanceof_function(EG(exception)->ce, smtp_ce_Exception)) {
-				zval rv, *msg = zend_read_property_ex(zend_ce_exception, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1,
-					&rv);
-				zend_string *text = zval_get_string(msg);
-				zend_clear_exception();
-				php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(text));
-				zend_string_release(text);
-			}
+			/* mail() fails with a warning, whatever stopped the send */
+			exception_to_warning();
 		} else {
 			ok = true;
 		}
@@ -453,13 +882,22 @@ out:
 	if (!Z_ISUNDEF(client_zv)) {
 		zval_ptr_dtor(&client_zv);
 	}
-	smtp_buf_free(&subj);
 	smart_str_free(&raw);
+	smart_str_free(&to_value);
 	headers_free(&h);
 	smtp_mailbox_list_free(&rcpt_list);
 	smtp_mailbox_list_free(&from_list);
 	if (to_line) {
 		zend_string_release(to_line);
+	}
+	if (subject_line) {
+		zend_string_release(subject_line);
+	}
+	if (hdr) {
+		zend_string_release(hdr);
+	}
+	if (body) {
+		zend_string_release(body);
 	}
 	if (env_from) {
 		zend_string_release(env_from);
@@ -479,12 +917,12 @@ PHP_FUNCTION(smtp_mail)
 	HashTable *headers_ht = NULL;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
-		Z_PARAM_STR(to)
-		Z_PARAM_STR(subject)
-		Z_PARAM_STR(message)
+		Z_PARAM_PATH_STR(to)
+		Z_PARAM_PATH_STR(subject)
+		Z_PARAM_PATH_STR(message)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT_OR_STR(headers_ht, headers_str)
-		Z_PARAM_STR(params)
+		Z_PARAM_PATH_STR(params)
 	ZEND_PARSE_PARAMETERS_END();
 
 	RETVAL_BOOL(smtp_mail_impl(to, subject, message, headers_ht, headers_str, params));
