@@ -320,7 +320,7 @@ static bool collect_addresses(const char *field, const char *s, size_t len, smtp
 {
 	size_t i, start = 0;
 	int depth = 0;
-	bool quoted = false, angle = false;
+	bool quoted = false, angle = false, at = false;
 	for (i = 0; i <= len; i++) {
 		char ch = i < len ? s[i] : ',';
 		if (quoted) {
@@ -349,9 +349,18 @@ static bool collect_addresses(const char *field, const char *s, size_t len, smtp
 			angle = true;
 		} else if (ch == '>') {
 			angle = false;
+		} else if (ch == '@' && !angle) {
+			at = true;
 		} else if (ch == ':' && !angle) {
+			if (at) {
+				/* not a group's display name: "a@example.com Bcc: b@example.com" is one bad item */
+				php_error_docref(NULL, E_WARNING, "%s: \"%.*s\" is not a valid address", field,
+					(int)MIN(len - start, 200), s + start);
+				return false;
+			}
 			start = i + 1; /* a group's display name */
 		} else if ((ch == ',' || ch == ';') && !angle) {
+			at = false;
 			const char *item = s + start;
 			size_t il = i - start;
 			while (il && (*item == ' ' || *item == '\t')) {
@@ -785,8 +794,10 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	{
 		smtp_buf subj;
 		smtp_buf_init(&subj);
-		/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today) */
-		if (smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(subject_line), ZSTR_LEN(subject_line), "UTF-8")
+		/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today); an ASCII
+		 * one is kept as written (it may hold encoded words already) */
+		if (!smtp_is_ascii(ZSTR_VAL(subject_line), ZSTR_LEN(subject_line))
+			&& smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(subject_line), ZSTR_LEN(subject_line), "UTF-8")
 			== SMTP_OK) {
 			smart_str_appendl(&raw, subj.data, subj.len);
 		} else {
