@@ -11,7 +11,7 @@
  *   smtp.override_mail = 1
  *   smtp.host = smtp.example.com
  *   smtp.port = 587
- *   smtp.tls = starttls            ; none, starttls, implicit, opportunistic (empty: by port)
+ *   smtp.tls = starttls            ; auto (the default: by port), starttls, implicit, opportunistic, none
  *   smtp.username = me@example.com
  *   smtp.password = secret
  *   smtp.from = me@example.com     ; else sendmail_from
@@ -24,7 +24,7 @@ $cfg = require __DIR__ . '/config.php';
 
 // The smtp.* settings other than smtp.override_mail may also be changed at run time. When the
 // command line names no server, use the plain-SMTP one from the environment (see config.php).
-if (ini_get('smtp.host') === 'localhost' && ini_get('smtp.port') === '0') {
+if (ini_get('smtp.host') === '' && ini_get('smtp.port') === '0') {
     ini_set('smtp.host', $cfg['host']);
     ini_set('smtp.port', (string) $cfg['plain_port']);
     ini_set('smtp.tls', 'none');

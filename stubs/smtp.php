@@ -213,7 +213,9 @@ namespace {
     /**
      * Sends a mail like mail(), over SMTP, as configured by the INI settings smtp.host, smtp.port,
      * smtp.tls, smtp.username, smtp.password, smtp.helo, smtp.timeout and smtp.from (falling back to
-     * sendmail_from). With smtp.override_mail=1 (php.ini only) PHP's own mail() behaves like this.
+     * PHP's SMTP, smtp_port and sendmail_from). With smtp.override_mail=1 (php.ini only) PHP's own mail()
+     * behaves like this. What mail() accepts is sent (long header fields folded, long body lines
+     * transfer-encoded); what mail() refuses is refused the same way.
      *
      * @param string $to Recipient(s), comma separated, as for mail().
      * @param string $subject Subject.
