@@ -9,6 +9,11 @@ $mime = "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b1
 $alt = "--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nplain part\r\n--b1\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>html part</p>\r\n--b1--\r\n";
 $mixed = "--m1\nContent-Type: text/plain\n\nsee attached\n--m1\nContent-Type: application/octet-stream; name=\"a.bin\"\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"a.bin\"\n\n"
     . chunk_split(base64_encode(str_repeat("\x00\x01\xfe\xff binary ", 300)), 76, "\n") . "--m1--\n";
+$longAlt = "--b2\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" . str_repeat('Grüße ', 400)
+    . "\r\n--b2\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>" . str_repeat('y', 3000) . "</p>\r\n--b2--\r\n";
+$nested = "preamble\n--outer\nContent-Type: multipart/alternative;\n boundary=\"inner\"\n\n--inner\nContent-Type: text/plain\n\n"
+    . str_repeat('long text ', 200) . "\n--inner--\n\n--outer\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+    . base64_encode(str_repeat("\x00\x10\xff", 1000)) . "\n--outer--\nepilogue\n";
 
 return [
     'plain' => ['a@example.com', 'Hello', "Hello there\n"],
@@ -75,6 +80,8 @@ return [
     'body-from-line' => ['a@example.com', 'from', "From here\nFrom: there\n"],
     'multipart-alternative' => ['a@example.com', 'alt', $alt, $mime],
     'multipart-mixed' => ['a@example.com', 'mixed', $mixed, "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m1"],
+    'multipart-long-lines' => ['a@example.com', 'alt long', $longAlt, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b2"],
+    'multipart-nested-long' => ['a@example.com', 'nested long', $nested, "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\""],
     'from-named' => ['a@example.com', 'from', "body\n", 'From: "Sender Name" <sender@example.com>'],
     'from-utf8-name' => ['a@example.com', 'from', "body\n", 'From: Zhāng 三 <z@example.com>'],
     'from-encoded-name' => ['a@example.com', 'from', "body\n", 'From: =?UTF-8?B?R3LDvMOfZQ==?= <g@example.com>'],
