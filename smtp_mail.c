@@ -19,7 +19,6 @@
 #include "ext/date/php_date.h"
 #include "ext/standard/php_string.h"
 #include "ext/standard/php_mail.h"
-#include "ext/standard/pageinfo.h"
 
 #include "php_smtp.h"
 
@@ -1026,8 +1025,10 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	if (PG(mail_x_header)) {
 		const char *script = zend_get_executed_filename();
 		zend_string *base = php_basename(script, strlen(script), NULL, 0);
-		smart_str_append_printf(&raw, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s\r\n", php_getuid(),
-			ZSTR_VAL(base));
+		zend_stat_t st;
+		/* as mail() writes it: the owner of the script (php_getuid() is not exported to extensions) */
+		zend_long uid = script[0] && VCWD_STAT(script, &st) == 0 ? (zend_long)st.st_uid : -1;
+		smart_str_append_printf(&raw, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s\r\n", uid, ZSTR_VAL(base));
 		zend_string_release(base);
 	}
 	if (add_cte) {

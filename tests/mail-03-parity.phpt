@@ -20,7 +20,7 @@ mkdir("$work/capture");
 
 // 1. PHP's own mail(), sendmail_path pointing at the capture script
 $r = phpini_run(
-    "sendmail_path = \"$py $dir/capture.py $work/capture\"\nmail.add_x_header = Off\n",
+    "sendmail_path = \"$py $dir/capture.py $work/capture\"\nmail.add_x_header = On\n",
     "$dir/run.php", ["$work/capture.json"]);
 echo "mail(): ", trim($r['stdout']), "\n";
 
@@ -33,7 +33,7 @@ $r = phpini_run(<<<INI
     smtp.tls = none
     smtp.timeout = 10
     smtp.from = "Web Site <web@example.com>"
-    mail.add_x_header = Off
+    mail.add_x_header = On
     INI, "$dir/run.php", ["$work/override.json"]);
 echo "override: ", trim($r['stdout']), "\n";
 if ($r['stderr'] !== '') {
