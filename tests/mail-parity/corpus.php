@@ -1,7 +1,7 @@
 <?php
 /*
  * The mail() parity corpus: each case is [to, subject, message, additional_headers, additional_params]
- * (the last two optional). run.php calls mail() with them; compare.py checks both runs agree.
+ * (the last two optional). run.php calls mail() with them; ../real/parity_compare.py checks both runs agree.
  */
 $words = fn(int $n, string $w = 'word') => implode(' ', array_fill(0, $n, $w));
 $list = fn(int $n, string $sep, string $fmt = 'r%d@example.com') => implode($sep, array_map(fn($i) => sprintf($fmt, $i, $i), range(1, $n)));

@@ -2,7 +2,7 @@
 /*
  * Calls mail() with each case of corpus.php and writes the outcomes as JSON to argv[1]:
  * {case: {result: "true" | "false" | exception class, warnings: [...], seq: n-th accepted message}}.
- * Run once with sendmail_path = capture.py and once with smtp.override_mail = 1 (see mail-03-parity.phpt).
+ * Run once with sendmail_path = ../real/parity_capture.py and once with smtp.override_mail = 1 (see mail-03-parity.phpt).
  * The case name is in the environment (PARITY_CASE) for the capture script.
  */
 $cases = require __DIR__ . '/corpus.php';

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares the two runs of the mail() parity corpus.
 
-usage: compare.py CAPTURE.json CAPTURE_DIR OVERRIDE.json SERVER_DIR SMTP_FROM
+usage: parity_compare.py CAPTURE.json CAPTURE_DIR OVERRIDE.json SERVER_DIR SMTP_FROM
 
 For every case the outcome (true, false, or the exception class) must be the same. For a message both
 sent, Python's email (policy.default) must read the same subject, recipients (sendmail -t's from the
