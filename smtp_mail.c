@@ -228,41 +228,36 @@ static void headers_push(mail_headers *h, const char *name, size_t nl, const cha
 	h->count++;
 }
 
-static bool header_name_ok(const char *s, size_t len)
+/* Whether a line starts a header field: a name (printable ASCII, no colon), white space at most, a colon. */
+static bool starts_field(const char *s, size_t len)
 {
-	size_t i;
-	if (len == 0) {
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] > 32 && (unsigned char)s[i] < 127 && s[i] != ':') {
+		i++;
+	}
+	if (i == 0) {
 		return false;
 	}
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126 || s[i] == ':') {
-			return false;
-		}
+	while (i < len && (s[i] == ' ' || s[i] == '\t')) {
+		i++;
 	}
-	return true;
+	return i < len && s[i] == ':';
 }
 
-/* One unfolded "Name: value" field of the header block. A line that is not one gives a warning: sendmail
- * would take it for the start of the body. */
-static bool flush_field(mail_headers *h, smart_str *field)
+/* One unfolded "Name: value" field of the header block (starts_field() said it is one). */
+static void flush_field(mail_headers *h, smart_str *field)
 {
 	const char *f, *colon, *v;
 	size_t fl, nl, vl;
 	if (!field->s) {
-		return true;
+		return;
 	}
 	f = ZSTR_VAL(field->s);
 	fl = ZSTR_LEN(field->s);
 	colon = memchr(f, ':', fl);
-	nl = colon ? (size_t)(colon - f) : 0;
+	nl = (size_t)(colon - f);
 	while (nl && (f[nl - 1] == ' ' || f[nl - 1] == '\t')) {
 		nl--;
-	}
-	if (!colon || !header_name_ok(f, nl)) {
-		php_error_docref(NULL, E_WARNING, "Additional header line \"%.*s\" is not a \"Name: value\" header field",
-			(int)MIN(fl, 60), f);
-		smart_str_free(field);
-		return false;
 	}
 	v = colon + 1;
 	vl = fl - (size_t)(v - f);
@@ -275,15 +270,18 @@ static bool flush_field(mail_headers *h, smart_str *field)
 	}
 	headers_push(h, f, nl, v, vl);
 	smart_str_free(field);
-	return true;
 }
 
-/* The header block mail() was given (already checked by headers_newlines_malformed()): fields split at
- * CRLF, LF or CR, folded lines unfolded. */
-static bool parse_header_block(mail_headers *h, const char *s, size_t len)
+/*
+ * The header block mail() was given (already checked by headers_newlines_malformed()): fields split at
+ * CRLF, LF or CR, folded lines unfolded. A line that is not a field ends the header there, as it does for
+ * sendmail: *body_at is where the rest starts (the caller puts it at the top of the body), else len.
+ */
+static void parse_header_block(mail_headers *h, const char *s, size_t len, size_t *body_at)
 {
 	size_t i = 0;
 	smart_str field = {0};
+	*body_at = len;
 	while (i < len) {
 		size_t start = i, end;
 		while (i < len && s[i] != '\r' && s[i] != '\n') {
@@ -297,12 +295,14 @@ static bool parse_header_block(mail_headers *h, const char *s, size_t len)
 			smart_str_appendl(&field, s + start, end - start);
 			continue;
 		}
-		if (!flush_field(h, &field)) {
-			return false;
+		flush_field(h, &field);
+		if (!starts_field(s + start, end - start)) {
+			*body_at = start;
+			return;
 		}
 		smart_str_appendl(&field, s + start, end - start);
 	}
-	return flush_field(h, &field);
+	flush_field(h, &field);
 }
 
 static bool is(const zend_string *name, const char *lit)
@@ -841,7 +841,8 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	smtp_php_mailbox_list rcpt_list = {0}, from_list = {0};
 	smart_str raw = {0}, to_value = {0};
 	zend_string *to_line = NULL, *subject_line = NULL, *hdr = NULL, *env_from = NULL, *from_addr = NULL;
-	zend_string *raw_str = NULL, *body = NULL;
+	zend_string *raw_str = NULL, *body = NULL, *full_message = NULL;
+	size_t body_at;
 	bool ok = false, have_date = false, have_msgid = false, have_from = false, have_mime = false, add_cte = false;
 	uint32_t i;
 	zval client_zv;
@@ -870,8 +871,17 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	}
 	to_line = clean_line(to);
 	subject_line = clean_line(subject);
-	if (hdr && !parse_header_block(&h, ZSTR_VAL(hdr), ZSTR_LEN(hdr))) {
-		goto out;
+	if (hdr) {
+		parse_header_block(&h, ZSTR_VAL(hdr), ZSTR_LEN(hdr), &body_at);
+		if (body_at < ZSTR_LEN(hdr)) {
+			/* sendmail reads the rest as the start of the body, and so will the server */
+			smart_str lead = {0};
+			smart_str_appendl(&lead, ZSTR_VAL(hdr) + body_at, ZSTR_LEN(hdr) - body_at);
+			smart_str_appends(&lead, "\r\n\r\n");
+			smart_str_append(&lead, message);
+			full_message = smart_str_extract(&lead);
+			message = full_message;
+		}
 	}
 
 	/* recipients as sendmail -t finds them: To (the argument and To fields, merged into one), Cc, Bcc */
@@ -1113,6 +1123,9 @@ out:
 	}
 	if (body) {
 		zend_string_release(body);
+	}
+	if (full_message) {
+		zend_string_release(full_message);
 	}
 	if (env_from) {
 		zend_string_release(env_from);

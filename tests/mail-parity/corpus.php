@@ -91,6 +91,8 @@ return [
     'params-f' => ['a@example.com', 'params', "body\n", "From: s@example.com", '-fbounce@example.com'],
     'params-f-space' => ['a@example.com', 'params', "body\n", '', '-f bounce@example.com'],
     'many-headers' => ['a@example.com', 'many', "body\n", implode("\r\n", array_map(fn($i) => "X-H$i: value $i", range(1, 40)))],
+    'header-not-a-field' => ['a@example.com', 'not a field', "body\n", "X-A: a\r\nthis is not a header\r\nX-B: b"],
+    'header-name-space' => ['a@example.com', 'space in name', "body\n", "X A: v\r\nCc: c@example.com"],
     'header-name-odd' => ['a@example.com', 'odd', "body\n", "X-Odd_Name.1: v"],
     'header-utf8-value' => ['a@example.com', 'utf8 header', "body\n", "X-Name: Jürgen"],
     'header-empty-value' => ['a@example.com', 'empty value', "body\n", "X-Empty:"],
