@@ -62,7 +62,7 @@ $r = phpini_run(<<<INI
     smtp.tls = none
     smtp.timeout = 2
     smtp.from = web@example.com
-    INI, '$t = microtime(true); $ok = mail("b@example.com", "Hi", "Body\n"); printf("%s after %.0f s\n", var_export($ok, true), microtime(true) - $t);');
+    INI, '$t = microtime(true); $ok = mail("b@example.com", "Hi", "Body\n"); $s = microtime(true) - $t; printf("%s after %s\n", var_export($ok, true), $s >= 1.9 && $s < 15 ? "about 2 s" : "$s s");');
 fake_stop($srv);
 echo preg_replace('/ in Command line code on line \d+/', '', trim($r['stdout'])), "\n";
 ?>
@@ -121,4 +121,4 @@ string(26) "Web Site <web@example.com>"
 EHLO client.example
 -- smtp.timeout = 2 bounds mail() when the server never greets
 Warning: mail(): %s
-false after 2 s
+false after about 2 s
