@@ -320,6 +320,8 @@ int smtp_ini_tls_mode(const char *s);
 bool smtp_ini_host_valid(const char *s);
 bool smtp_ini_helo_valid(const char *s);
 bool smtp_ini_from_valid(const char *s, size_t len);
+/* The server smtp_mail() sends to: smtp.host/smtp.port/smtp.tls, else PHP's SMTP and smtp_port (see README). */
+void smtp_mail_server(const char **host, zend_long *port, int *tls_mode);
 /* Make PHP's mail() use smtp_mail() (smtp.override_mail=1). */
 void smtp_mail_override_install(void);
 

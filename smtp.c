@@ -212,6 +212,18 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "Extensions used", "PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE, DSN, "
 		"ENHANCEDSTATUSCODES, STARTTLS");
 	php_info_print_table_row(2, "mail() override", SMTP_G(override_mail) ? "active" : "off");
+	{
+		/* where smtp_mail() (and mail() with the override) sends, after the fallback to SMTP/smtp_port */
+		static const char *const modes[] = {"none", "STARTTLS", "implicit TLS", "opportunistic STARTTLS"};
+		const char *host;
+		zend_long port;
+		int tls;
+		char server[320];
+		smtp_mail_server(&host, &port, &tls);
+		snprintf(server, sizeof(server), "%s:" ZEND_LONG_FMT ", TLS: %s", host, port,
+			tls >= 0 && tls <= 3 ? modes[tls] : "?");
+		php_info_print_table_row(2, "smtp_mail() server", server);
+	}
 	php_info_print_table_end();
 
 	DISPLAY_INI_ENTRIES();

@@ -143,6 +143,28 @@ bool smtp_ini_from_valid(const char *s, size_t len)
 		&& smtp_address_valid(addr, al, 1, NULL);
 }
 
+void smtp_mail_server(const char **host, zend_long *port, int *tls_mode)
+{
+	*host = SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : php_setting_string("SMTP");
+	if (!(*host)[0]) {
+		*host = "localhost";
+	}
+	*tls_mode = smtp_ini_tls_mode(SMTP_G(tls) ? SMTP_G(tls) : "auto");
+	*port = SMTP_G(port);
+	if (*port == 0) {
+		/* smtp_port = 25 is PHP's default (and php.ini-production's): not taken as a choice */
+		zend_long php_port = php_setting_long("smtp_port");
+		if (php_port > 0 && php_port <= 65535 && php_port != 25) {
+			*port = php_port;
+		} else {
+			*port = *tls_mode == SMTP_TLS_IMPLICIT ? 465 : *tls_mode == SMTP_TLS_NONE ? 25 : 587;
+		}
+	}
+	if (*tls_mode < 0) {
+		*tls_mode = *port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
+	}
+}
+
 /* ---- mail()'s own argument rules ------------------------------------------------------------------ */
 
 /*
@@ -1054,24 +1076,8 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	/* the connection: smtp.* settings, else PHP's own SMTP, smtp_port (see README) */
 	object_init_ex(&client_zv, smtp_ce_Smtp);
 	c = smtp_client_from_obj(Z_OBJ(client_zv));
-	host = SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : php_setting_string("SMTP");
-	if (!host[0]) {
-		host = "localhost";
-	}
+	smtp_mail_server(&host, &c->port, &tls_mode);
 	c->host = zend_string_init(host, strlen(host), 0);
-	tls_mode = smtp_ini_tls_mode(SMTP_G(tls) ? SMTP_G(tls) : "auto");
-	c->port = SMTP_G(port);
-	if (c->port == 0) {
-		zend_long php_port = php_setting_long("smtp_port");
-		if (php_port > 0 && php_port <= 65535 && php_port != 25) {
-			c->port = php_port;
-		} else {
-			c->port = tls_mode == SMTP_TLS_IMPLICIT ? 465 : tls_mode == SMTP_TLS_NONE ? 25 : 587;
-		}
-	}
-	if (tls_mode < 0) {
-		tls_mode = c->port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
-	}
 	c->tls_mode = tls_mode;
 	/* smtp.timeout bounds every step of the call: the connection and each reply */
 	c->timeout = c->command_timeout = c->data_timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;

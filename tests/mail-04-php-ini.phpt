@@ -1,5 +1,5 @@
 --TEST--
-smtp.* from a real php.ini file: unquoted none/off, bad values are startup warnings naming the setting and the default in force, ini_set() of a bad value fails naming it, smtp.from keeps its display name, smtp.timeout bounds mail()
+smtp.* from a real php.ini file: unquoted none/off, bad values are startup warnings naming the setting and the default in force, ini_set() of a bad value fails naming it, smtp.from keeps its display name, smtp.timeout bounds mail(), phpinfo() names the server after the SMTP/smtp_port fallback
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
@@ -35,6 +35,13 @@ $r = phpini_run("smtp.port = 2525\n", <<<'PHP'
     var_dump(ini_get("smtp.port"));
     PHP);
 echo preg_replace('/ in Command line code on line \d+/', '', trim($r['stdout'])), "\n";
+
+echo "-- phpinfo() names the server mail() uses, after the fallback to SMTP and smtp_port\n";
+foreach (["SMTP = mail.example.com\nsmtp_port = 2525\n", "SMTP = mail.example.com\nsmtp_port = 25\nsmtp.tls = none\n",
+          "SMTP = mail.example.com\nsmtp.host = 127.0.0.1\nsmtp.port = 465\n"] as $ini) {
+    $r = phpini_run($ini, '(new ReflectionExtension("smtp"))->info();');
+    echo preg_match('/smtp_mail\(\) server => (.*)/', $r['stdout'], $m) ? $m[1] : $r['stdout'], "\n";
+}
 
 echo "-- smtp.from keeps its display name; mail() with only php.ini settings\n";
 $srv = fake_auto();
@@ -114,6 +121,10 @@ bool(false)
 Warning: ini_set(): smtp.from must be empty or one address, user@example.com or Name <user@example.com>, "a@" given
 bool(false)
 string(4) "2525"
+-- phpinfo() names the server mail() uses, after the fallback to SMTP and smtp_port
+mail.example.com:2525, TLS: STARTTLS
+mail.example.com:25, TLS: none
+127.0.0.1:465, TLS: implicit TLS
 -- smtp.from keeps its display name; mail() with only php.ini settings
 bool(true)
 web@example.com -> b@example.com
