@@ -54,8 +54,15 @@ if ((${#missing[@]})); then
     die "missing: ${missing[*]}
   install with: apt-get install -y postfix dovecot-core openssl  (plus sasl2-bin libsasl2-modules swaks python3 for the tools/tests)"
 fi
-postconf -a 2>/dev/null | grep -qx dovecot || die "this Postfix has no Dovecot SASL support (postconf -a)"
-postconf -m 2>/dev/null | grep -qx regexp || die "this Postfix has no regexp: table support (postconf -m)"
+# Ask Postfix what it supports through an empty configuration of our own: a machine where the postfix
+# package was installed as "No configuration" has no /etc/postfix/main.cf, and plain postconf dies there.
+probe=$(mktemp -d)
+touch "$probe/main.cf"
+pf_auth=$(postconf -c "$probe" -a 2>&1) || true
+pf_maps=$(postconf -c "$probe" -m 2>&1) || true
+rm -rf "$probe"
+grep -qx dovecot <<<"$pf_auth" || die "this Postfix has no Dovecot SASL support (postconf -a said: ${pf_auth:0:200})"
+grep -qx regexp <<<"$pf_maps" || die "this Postfix has no regexp: table support (postconf -m said: ${pf_maps:0:200})"
 id postfix >/dev/null 2>&1 || die "user 'postfix' does not exist (is the postfix package installed?)"
 getent group postdrop >/dev/null || die "group 'postdrop' does not exist (is the postfix package installed?)"
 id dovecot >/dev/null 2>&1 && id dovenull >/dev/null 2>&1 || die "users 'dovecot'/'dovenull' do not exist (is dovecot-core installed?)"
