@@ -9,9 +9,8 @@
 # include "config.h"
 #endif
 
-#include <math.h>
-
 #include "php.h"
+#include <math.h>
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "zend_smart_str.h"
