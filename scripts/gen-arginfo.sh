@@ -5,8 +5,10 @@
 #   PHP=php8.4 PHP_CONFIG=php-config8.4 scripts/gen-arginfo.sh -f
 #
 # -f regenerates even when the stub's hash is unchanged. The stub asks for arginfo that compiles on
-# every PHP from 8.2 on (@generate-legacy-arginfo 80200), so any gen_stub.php from 8.2 to 8.6 gives a
-# header that works on all of them; the committed one comes from the newest.
+# every PHP from 8.2 on (@generate-legacy-arginfo 80200): the gen_stub.php of 8.4 and later guards what
+# older versions lack (zend_register_internal_class_with_flags). The committed header comes from PHP 8.4's
+# (8.5's gives the same bytes), made in its chroot:
+#   chroot "$(scripts/php-chroot.sh 8.4 | tail -n 1)" ... PHP=php8.4 PHP_CONFIG=php-config8.4 scripts/gen-arginfo.sh -f
 #
 # gen_stub.php ships with PHP's development files (the build/ folder in `php-config --extension-dir`)
 # and wants a given PHP-Parser release beside it, which it tries to download when missing. Offline, this
