@@ -35,6 +35,15 @@ for m in proc dev; do
 	mounts=("$dir/$m" "${mounts[@]}")
 done
 
+# the private Exim of scripts/test.sh, when one runs: its state dir at the same path inside
+exim_env=""
+if [ -n "${SMTP_TEST_EXIM_ENV:-}" ] && [ -f "$SMTP_TEST_EXIM_ENV" ]; then
+	exim_dir=$(dirname "$SMTP_TEST_EXIM_ENV")
+	mkdir -p "$dir$exim_dir"
+	mountpoint -q "$dir$exim_dir" || { mount --bind "$exim_dir" "$dir$exim_dir" && mounts=("$dir$exim_dir" "${mounts[@]}"); }
+	exim_env=$SMTP_TEST_EXIM_ENV
+fi
+
 # the working tree as it is (tracked and new files, not what .gitignore names), built from scratch
 rm -rf "$dir/build/smtp"
 mkdir -p "$dir/build/smtp"
@@ -60,4 +69,4 @@ if [ "$postfix" -eq 1 ]; then
 		fail "the private Postfix did not start"
 	fi
 fi
-in_root env SMTP_TEST_POSTFIX_ENV="$env_json" bash /build/smtp/scripts/phpt.sh
+in_root env SMTP_TEST_POSTFIX_ENV="$env_json" SMTP_TEST_EXIM_ENV="$exim_env" bash /build/smtp/scripts/phpt.sh
