@@ -24,16 +24,17 @@
 
 /* ---- settings ------------------------------------------------------------------------------------ */
 
-/* PHP's own mail settings (SMTP, smtp_port, sendmail_from), read the same way on every PHP version. */
+/* PHP's own mail settings (SMTP, smtp_port, sendmail_from), read the same way on every PHP version; "" when
+ * unset. */
 static const char *php_setting_string(const char *name)
 {
-	const char *v = zend_ini_string_ex((char *)name, strlen(name), 0, NULL);
+	const char *v = smtp_compat_ini_string(name, strlen(name));
 	return v ? v : "";
 }
 
 static zend_long php_setting_long(const char *name)
 {
-	return zend_ini_long((char *)name, strlen(name), 0);
+	return smtp_compat_ini_long(name, strlen(name));
 }
 
 int smtp_ini_tls_mode(const char *s)
