@@ -105,6 +105,7 @@ if [ "$full" -eq 1 ]; then
 	run_counted "fuzz targets" bash protocol/tests/run-fuzz.sh 15
 	run_counted "core on Windows (mingw-w64 + wine)" bash protocol/tests/run-mingw.sh
 	run_counted "packaging (package.xml, pecl package + install, PIE)" bash scripts/check-package.sh
+	run_counted "GitHub workflows (actionlint)" bash scripts/check-workflows.sh
 fi
 
 for p in "${problems[@]}"; do
