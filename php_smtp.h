@@ -139,6 +139,9 @@ zend_result smtp_message_add_header(smtp_message_obj *m, zend_string *name, zend
 
 /* ---- Smtp --------------------------------------------------------------------------------------- */
 
+typedef struct smtp_dkim_config smtp_dkim_config; /* option "dkim" (smtp_dkim.c) */
+typedef struct smtp_dkim_job smtp_dkim_job;       /* one message being signed */
+
 typedef struct smtp_client_obj {
 	/* configuration */
 	zend_string *host;
@@ -158,6 +161,7 @@ typedef struct smtp_client_obj {
 	bool partial;
 	zval logger;                  /* callable or UNDEF */
 	zval persistent;              /* false, true or a string id (smtp_persistent.c) */
+	smtp_dkim_config *dkim;       /* DKIM signers, or NULL */
 
 	/* connection */
 	php_stream *stream;
@@ -216,6 +220,11 @@ typedef struct smtp_outgoing {
 	smtp_body_fn body_fn;
 	void *body_ctx;
 	char body_err[256];           /* why the message writer failed, when it did */
+	/* DKIM (smtp_dkim.c): the signing job, the octets its fields add, the boundary generator it fixes */
+	smtp_dkim_job *dkim;
+	uint64_t dkim_size;
+	smtp_random_fn random;        /* NULL: smtp_php_random */
+	void *random_ctx;
 } smtp_outgoing;
 
 /* An empty one (safe to free). */

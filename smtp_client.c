@@ -19,6 +19,7 @@
 #include "ext/standard/php_string.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 
 static zend_object_handlers smtp_client_handlers;
 
@@ -181,6 +182,7 @@ static void smtp_client_free(zend_object *obj)
 	zval_ptr_dtor(&c->context);
 	zval_ptr_dtor(&c->logger);
 	zval_ptr_dtor(&c->persistent);
+	smtp_dkim_config_free(c->dkim);
 	if (c->logger_exception) {
 		OBJ_RELEASE(c->logger_exception);
 	}
@@ -598,6 +600,16 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		ZVAL_COPY(&c->persistent, v);
 		return true;
 	}
+	if (zend_string_equals_literal(key, "dkim")) {
+		smtp_dkim_config *cfg = Z_TYPE_P(v) == IS_NULL ? NULL : smtp_dkim_config_from_option(v, "Smtp::__construct(): "
+			"Argument #3 ($options) option \"dkim\"");
+		if (!cfg && Z_TYPE_P(v) != IS_NULL) {
+			return false;
+		}
+		smtp_dkim_config_free(c->dkim);
+		c->dkim = cfg;
+		return true;
+	}
 	zend_argument_value_error(3, "contains unknown option \"%s\"", ZSTR_VAL(key));
 	return false;
 }
@@ -950,7 +962,8 @@ static smtp_status raw_body(void *ctx, smtp_sink *sink)
 static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
 	smtp_outgoing *o = ctx;
-	return smtp_mime_write(&o->b.msg, sink, smtp_php_random, NULL, o->body_err, sizeof(o->body_err));
+	return smtp_mime_write(&o->b.msg, sink, o->random ? o->random : smtp_php_random, o->random_ctx, o->body_err,
+		sizeof(o->body_err));
 }
 
 /* ---- a raw message read from a stream ------------------------------------------------------------ */
@@ -1120,6 +1133,11 @@ void smtp_outgoing_release_build(smtp_outgoing *o)
 		o->list = NULL;
 		o->built = false;
 	}
+	smtp_dkim_job_free(o->dkim);
+	o->dkim = NULL;
+	o->dkim_size = 0;
+	o->random = NULL;
+	o->random_ctx = NULL;
 	o->prepared = false;
 	smtp_idn_release(o);
 }
@@ -1317,6 +1335,9 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	}
 	o->body_err[0] = '\0';
 	o->built = true;
+	if (c->dkim && smtp_dkim_attach(c->dkim, o) != SUCCESS) {
+		return FAILURE;
+	}
 	return SUCCESS;
 }
 
@@ -1333,7 +1354,7 @@ zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 	if (o->m && caps && caps->size_advertised) {
 		/* SIZE= (RFC 1870): counted without reading the attachments; 0 (left out) when a size is unknown */
 		uint64_t size = 0;
-		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size : 0;
+		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size + o->dkim_size : 0;
 	}
 	o->prepared = true;
 	return SUCCESS;
