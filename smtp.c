@@ -18,6 +18,7 @@
 #include "ext/spl/spl_exceptions.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 #include "smtp_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(smtp)
@@ -127,6 +128,7 @@ static PHP_MINIT_FUNCTION(smtp)
 	smtp_client_register_handlers();
 	smtp_message_register_handlers();
 	smtp_persistent_minit(module_number);
+	smtp_dkim_minit(module_number);
 
 	if (SMTP_G(override_mail)) {
 		smtp_mail_override_install();

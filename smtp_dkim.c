@@ -20,6 +20,9 @@
 #include <openssl/err.h>
 
 #include "php.h"
+#include "php_ini.h"
+#include "SAPI.h"
+#include "zend_exceptions.h"
 #include "zend_smart_str.h"
 #include "ext/date/php_date.h"
 #include "php_smtp.h"
@@ -579,4 +582,86 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 	o->body_fn = signed_body;
 	o->body_ctx = job;
 	return SUCCESS;
+}
+
+/* ---- INI: the signer of smtp_mail() and of mail() when overridden --------------------------------- */
+
+/* phpinfo() shows whether a passphrase is set, never the passphrase */
+static ZEND_INI_DISP(dkim_secret_displayer)
+{
+	zend_string *value = type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified ? ini_entry->orig_value
+		: ini_entry->value;
+	PUTS(value && ZSTR_LEN(value) ? "********" : (sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>"));
+}
+
+/* Kept apart from the module's other INI entries (registered by smtp_dkim_minit()), read when mail is sent. */
+static const zend_ini_entry_def smtp_dkim_ini_entries[] = {
+	PHP_INI_ENTRY("smtp.dkim_domain", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY("smtp.dkim_selector", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY("smtp.dkim_key", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY_EX("smtp.dkim_passphrase", "", PHP_INI_ALL, NULL, dkim_secret_displayer)
+	PHP_INI_ENTRY("smtp.dkim_canonicalization", "relaxed/relaxed", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY("smtp.dkim_headers", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY("smtp.dkim_identity", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY("smtp.dkim_expire", "0", PHP_INI_ALL, NULL)
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
+};
+
+void smtp_dkim_minit(int module_number)
+{
+	zend_register_ini_entries(smtp_dkim_ini_entries, module_number);
+}
+
+static void ini_put(zval *arr, const char *key, const char *ini)
+{
+	const char *v = zend_ini_string_ex((char *)ini, strlen(ini), 0, NULL);
+	if (v && v[0]) {
+		add_assoc_string(arr, key, (char *)v);
+	}
+}
+
+smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
+{
+	smtp_dkim_config *cfg;
+	const char *domain = zend_ini_string_ex("smtp.dkim_domain", sizeof("smtp.dkim_domain") - 1, 0, NULL);
+	zend_long expire = zend_ini_long("smtp.dkim_expire", sizeof("smtp.dkim_expire") - 1, 0);
+	zval arr;
+
+	*configured = domain && domain[0];
+	if (!*configured) {
+		return NULL;
+	}
+	array_init(&arr);
+	ini_put(&arr, "domain", "smtp.dkim_domain");
+	ini_put(&arr, "selector", "smtp.dkim_selector");
+	ini_put(&arr, "key", "smtp.dkim_key");
+	ini_put(&arr, "passphrase", "smtp.dkim_passphrase");
+	ini_put(&arr, "canonicalization", "smtp.dkim_canonicalization");
+	ini_put(&arr, "headers", "smtp.dkim_headers");
+	ini_put(&arr, "identity", "smtp.dkim_identity");
+	if (expire > 0) {
+		add_assoc_long(&arr, "expire", expire);
+	}
+	cfg = smtp_dkim_config_from_option(&arr, "INI smtp.dkim_*");
+	zval_ptr_dtor(&arr);
+	return cfg;
+}
+
+bool smtp_dkim_ini_attach(smtp_client_obj *c)
+{
+	bool configured;
+	c->dkim = smtp_dkim_config_from_ini(&configured);
+	if (configured && !c->dkim) {
+		/* never sent unsigned when signing is configured: mail()'s way to fail is a warning and false */
+		if (EG(exception)) {
+			zval rv, *msg = zend_read_property_ex(zend_get_exception_base(EG(exception)), EG(exception),
+				ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+			zend_string *text = zval_get_string(msg);
+			zend_clear_exception();
+			php_error_docref(NULL, E_WARNING, "Not sent: %s", ZSTR_VAL(text));
+			zend_string_release(text);
+		}
+		return false;
+	}
+	return true;
 }

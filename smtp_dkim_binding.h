@@ -15,4 +15,12 @@ void smtp_dkim_config_free(smtp_dkim_config *cfg);
 zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o);
 void smtp_dkim_job_free(smtp_dkim_job *job);
 
+/* The INI entries smtp.dkim_* (MINIT). */
+void smtp_dkim_minit(int module_number);
+/* The signer the INI describes for smtp_mail(); *configured is false when smtp.dkim_domain is empty (NULL
+ * returned, nothing thrown). Throws (and returns NULL with *configured true) when the settings are bad. */
+smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured);
+/* smtp_mail(): give c the INI's signer. False (after a warning) when the INI's signer is unusable. */
+bool smtp_dkim_ini_attach(smtp_client_obj *c);
+
 #endif

@@ -19,6 +19,7 @@
 #include "ext/standard/php_string.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 
 typedef struct mail_header {
 	zend_string *name;
@@ -422,6 +423,9 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 		c->username = zend_string_init(SMTP_G(username), strlen(SMTP_G(username)), 0);
 		c->password = zend_string_init(SMTP_G(password) ? SMTP_G(password) : "",
 			SMTP_G(password) ? strlen(SMTP_G(password)) : 0, 0);
+	}
+	if (!smtp_dkim_ini_attach(c)) {
+		goto out;
 	}
 
 	{
