@@ -91,7 +91,7 @@ static zend_string *load_pem(const char *what, zend_string *key)
 	zend_string *text;
 
 	if (ZSTR_LEN(key) >= 10 && memcmp(ZSTR_VAL(key), "-----BEGIN", 10) == 0) {
-		return zend_string_copy(key);
+		return zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 0); /* our copy: it is wiped after use */
 	}
 	if (ZSTR_LEN(key) == 0 || strlen(ZSTR_VAL(key)) != ZSTR_LEN(key)) {
 		zend_value_error("%s: \"key\" must be a PEM private key or the path of a file holding one", what);
@@ -466,6 +466,14 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 	uint32_t i;
 	uint64_t extra = 0;
 
+	if (o->stream_res) {
+		php_stream *stream = (php_stream *)zend_fetch_resource2(o->stream_res, NULL, php_file_le_stream(),
+			php_file_le_pstream());
+		if (stream && (stream->flags & PHP_STREAM_FLAG_NO_SEEK)) {
+			zend_argument_value_error(1, "must be a seekable stream to be DKIM-signed (it is read twice)");
+			return FAILURE;
+		}
+	}
 	job = ecalloc(1, sizeof(*job));
 	params = safe_emalloc(cfg->count, sizeof(*params), 0);
 	for (i = 0; i < cfg->count; i++) {
