@@ -16,7 +16,7 @@ if test "$PHP_SMTP" != "no"; then
     protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c protocol/sha256.c protocol/dkim.c"
 
   PHP_NEW_EXTENSION([smtp], [$SMTP_BINDING_SOURCES $SMTP_CORE_SOURCES], [$ext_shared],,
-    [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/protocol])
+    [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
   PHP_ADD_BUILD_DIR([$ext_builddir/protocol])
   AC_DEFINE([HAVE_SMTP], [1], [Whether the smtp extension is enabled])
   PHP_ADD_EXTENSION_DEP([smtp], [spl])

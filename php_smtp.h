@@ -6,8 +6,10 @@
 #define PHP_SMTP_H
 
 #include "php.h"
-#include "smtp_core.h"
-#include "smtp_mime.h"
+#include "php_smtp_compat.h"
+/* paths from this folder, so that a build from php-src's ext/ directory needs no -I of ours */
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
 
 extern zend_module_entry smtp_module_entry;
 #define phpext_smtp_ptr &smtp_module_entry
@@ -94,7 +96,7 @@ typedef struct smtp_message_obj {
 
 static inline smtp_message_obj *smtp_message_from_obj(zend_object *obj)
 {
-	return (smtp_message_obj *)((char *)obj - XtOffsetOf(smtp_message_obj, std));
+	return smtp_compat_container(smtp_message_obj, obj);
 }
 
 /*
@@ -181,7 +183,7 @@ typedef struct smtp_client_obj {
 
 static inline smtp_client_obj *smtp_client_from_obj(zend_object *obj)
 {
-	return (smtp_client_obj *)((char *)obj - XtOffsetOf(smtp_client_obj, std));
+	return smtp_compat_container(smtp_client_obj, obj);
 }
 
 void smtp_client_register_handlers(void);

@@ -9,9 +9,8 @@
 # include "config.h"
 #endif
 
-#include <math.h>
-
 #include "php.h"
+#include <math.h>
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "zend_smart_str.h"
@@ -201,7 +200,7 @@ static HashTable *smtp_client_get_gc(zend_object *obj, zval **table, int *n)
 void smtp_client_register_handlers(void)
 {
 	memcpy(&smtp_client_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-	smtp_client_handlers.offset = XtOffsetOf(smtp_client_obj, std);
+	smtp_client_handlers.offset = offsetof(smtp_client_obj, std);
 	smtp_client_handlers.dtor_obj = smtp_client_dtor;
 	smtp_client_handlers.free_obj = smtp_client_free;
 	smtp_client_handlers.get_gc = smtp_client_get_gc;

@@ -26,8 +26,8 @@
 #include "zend_smart_str.h"
 #include "ext/date/php_date.h"
 #include "php_smtp.h"
-#include "smtp_dkim.h"
-#include "smtp_sha256.h"
+#include "protocol/smtp_dkim.h"
+#include "protocol/smtp_sha256.h"
 #include "smtp_dkim_binding.h"
 
 typedef struct smtp_dkim_key {
@@ -622,7 +622,7 @@ void smtp_dkim_minit(int module_number)
 
 static void ini_put(zval *arr, const char *key, const char *ini)
 {
-	const char *v = zend_ini_string_ex((char *)ini, strlen(ini), 0, NULL);
+	const char *v = smtp_compat_ini_string(ini, strlen(ini));
 	if (v && v[0]) {
 		add_assoc_string(arr, key, (char *)v);
 	}
@@ -631,8 +631,8 @@ static void ini_put(zval *arr, const char *key, const char *ini)
 smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
 {
 	smtp_dkim_config *cfg;
-	const char *domain = zend_ini_string_ex("smtp.dkim_domain", sizeof("smtp.dkim_domain") - 1, 0, NULL);
-	zend_long expire = zend_ini_long("smtp.dkim_expire", sizeof("smtp.dkim_expire") - 1, 0);
+	const char *domain = SMTP_INI_STRING("smtp.dkim_domain");
+	zend_long expire = SMTP_INI_LONG("smtp.dkim_expire");
 	zval arr;
 
 	*configured = domain && domain[0];

@@ -306,7 +306,7 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 			goto out;
 		}
 	}
-	from_ini = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : INI_STR("sendmail_from");
+	from_ini = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : SMTP_INI_STRING("sendmail_from");
 	if (from_list.count) {
 		from_addr = zend_string_copy(from_list.items[0].address);
 	} else if (from_ini && from_ini[0]) {

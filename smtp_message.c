@@ -470,7 +470,7 @@ static zend_object *smtp_message_clone(zend_object *old)
 void smtp_message_register_handlers(void)
 {
 	memcpy(&smtp_message_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-	smtp_message_handlers.offset = XtOffsetOf(smtp_message_obj, std);
+	smtp_message_handlers.offset = offsetof(smtp_message_obj, std);
 	smtp_message_handlers.free_obj = smtp_message_free;
 	smtp_message_handlers.clone_obj = smtp_message_clone;
 }
@@ -952,22 +952,22 @@ ZEND_METHOD(Smtp_Message, sender)
 
 ZEND_METHOD(Smtp_Message, to)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, to));
+	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, to));
 }
 
 ZEND_METHOD(Smtp_Message, cc)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, cc));
+	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, cc));
 }
 
 ZEND_METHOD(Smtp_Message, bcc)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, bcc));
+	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, bcc));
 }
 
 ZEND_METHOD(Smtp_Message, replyTo)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, reply_to));
+	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, reply_to));
 }
 
 static void set_text(INTERNAL_FUNCTION_PARAMETERS, size_t field_offset, bool single_line)
@@ -988,17 +988,17 @@ static void set_text(INTERNAL_FUNCTION_PARAMETERS, size_t field_offset, bool sin
 
 ZEND_METHOD(Smtp_Message, subject)
 {
-	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, subject), true);
+	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, subject), true);
 }
 
 ZEND_METHOD(Smtp_Message, text)
 {
-	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, text), false);
+	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, text), false);
 }
 
 ZEND_METHOD(Smtp_Message, html)
 {
-	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, XtOffsetOf(smtp_message_obj, html), false);
+	set_text(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, html), false);
 }
 
 /* RFC 2978 mime-charset */

@@ -22,12 +22,6 @@
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 
-#if PHP_VERSION_ID >= 80300
-# include "Zend/zend_hrtime.h"
-#else
-# include "ext/standard/hrtime.h"
-#endif
-
 #include "php_smtp.h"
 
 /* ---- quiet calls into the stream layer --------------------------------------------------------- */
@@ -198,11 +192,7 @@ static void set_timeout(php_stream *stream, int timeout_ms)
 static int64_t transport_now_ms(void *ctx)
 {
 	(void)ctx;
-#if PHP_VERSION_ID >= 80300
-	return (int64_t)(zend_hrtime() / 1000000);
-#else
-	return (int64_t)(php_hrtime_current() / 1000000);
-#endif
+	return (int64_t)(smtp_compat_hrtime_ns() / 1000000);
 }
 
 static long transport_read(void *ctx, char *buf, size_t cap, int timeout_ms)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the demo and the tests need (skips what is already there).
+# The other PHP versions come in chroots that scripts/php-chroot.sh makes when the tests first need them.
 set -euo pipefail
 
 packages=(
 	php8.2-dev php8.2-cli php-pear php-parser libssl-dev          # build the extension, generate arginfo
-	php8.2-intl                                                   # IDN domains as A-labels (idn_to_ascii)
+	php8.2-intl php8.2-mbstring                                   # IDN domains as A-labels; what PHP users have
+	debootstrap                                                   # chroots with PHP 8.4, 8.5, 8.6 (scripts/php-chroot.sh)
 	postfix dovecot-core sasl2-bin libsasl2-modules swaks         # the real SMTP server of the tests
 	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
 	clang valgrind                                                # fuzzing, sanitizers, memory checks

@@ -4,7 +4,7 @@ Real server: aiosmtpd receives a UTF-8 message with alternatives and attachments
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
 require __DIR__ . '/fake/helpers.inc';
-if (fake_python(['aiosmtpd']) === null) die('skip python3 with aiosmtpd not available');
+if (fake_python(['aiosmtpd']) === null && getenv('CI') !== 'true') die('skip python3 with aiosmtpd not available');
 ?>
 --FILE--
 <?php

@@ -98,10 +98,21 @@ function parsed(string $path, string $script): array
 }
 
 /** JSON string (every control character escaped); names over 100 characters shortened. */
+/** UTF-8 characters of a string, without ext/mbstring (the report counts characters, not bytes). */
+function pf07_split(string $s): array
+{
+    return preg_split('//u', $s, -1, PREG_SPLIT_NO_EMPTY) ?: str_split($s);
+}
+
+function pf07_chars(string $s): int
+{
+    return count(pf07_split($s));
+}
+
 function j(?string $s, bool $short = false): string
 {
-    if ($short && $s !== null && mb_strlen($s) > 100) {
-        $s = mb_substr($s, 0, 60) . '...(' . mb_strlen($s) . ' characters)';
+    if ($short && $s !== null && pf07_chars($s) > 100) {
+        $s = implode('', array_slice(pf07_split($s), 0, 60)) . '...(' . pf07_chars($s) . ' characters)';
     }
     return str_replace("\x7f", '\u007f', json_encode($s, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES));
 }
@@ -316,7 +327,7 @@ foreach (['long non-ASCII' => $longName, 'long ASCII' => $longAscii, 'many CJK' 
     if (!str_contains($cd, "filename*0*=UTF-8''") || !str_contains($cd, 'filename*1*=')) $prob[] = 'filename ' . j($cd);
     if (!str_contains($ct, "name*0*=UTF-8''") || !str_contains($ct, 'name*1*=')) $prob[] = 'name ' . j($ct);
     if ($n === $manyCjk && !str_contains($cd, 'filename*10*=')) $prob[] = 'no section 10';
-    pf_report("$label name continued (" . mb_strlen($n) . ' chars)', $prob);
+    pf_report("$label name continued (" . pf07_chars($n) . ' chars)', $prob);
 }
 
 // ---- names that look like RFC 2047 encoded-words ---------------------------------------------------
@@ -372,7 +383,7 @@ foreach ($subjects as $label => $s) {
         if ($label !== '78 ASCII, no space' && $long) $prob[] = 'lines over 78: ' . j(implode('|', $long));
         if (in_array($label, ['long UTF-8', '78 ASCII chars'], true) && count($lines) < 2) $prob[] = 'not folded';
     }
-    pf_report(sprintf('%-20s %3d chars', $label, mb_strlen($s)), $prob);
+    pf_report(sprintf('%-20s %3d chars', $label, pf07_chars($s)), $prob);
 }
 $smtp->quit();
 ?>

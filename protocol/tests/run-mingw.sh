@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-mingw.sh - Windows portability check of the SMTP core (SPEC 8): cross-compile the core and its unit
+# run-mingw.sh - Windows portability check of the SMTP core: cross-compile the core and its unit
 # tests with mingw-w64 (-std=c99 -Wall -Wextra -Werror -Wvla) and run the .exe files under wine.
 #
 #   protocol/tests/run-mingw.sh

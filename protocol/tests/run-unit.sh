@@ -22,7 +22,7 @@ fail() {
 }
 
 # ---- portability lint ------------------------------------------------------------------------------
-# The core must build with MSVC and mingw-w64 (SPEC 8): no POSIX-only headers or calls, no ssize_t.
+# The core must build with MSVC and mingw-w64 (README, Layout): no POSIX-only headers or calls, no ssize_t.
 # Comments are stripped first (the preprocessor with -fpreprocessed keeps everything else as it is).
 lint_files=$(ls "$proto"/*.c "$proto"/*.h "$here"/test.h "$here"/test_*.c 2>/dev/null)
 forbidden='#[[:space:]]*include[[:space:]]*<(unistd\.h|strings\.h|sys/|arpa/|netinet/|netdb\.h|poll\.h|fcntl\.h|dirent\.h|pthread\.h|dlfcn\.h|termios\.h|syslog\.h|libgen\.h|alloca\.h)|\b(strcasecmp|strncasecmp|strndup|strtok_r|strsep|memmem|gettimeofday|clock_gettime|usleep|nanosleep|bzero|bcopy|alloca|getpid|fork|popen|mkstemp|strlcpy|strlcat)[[:space:]]*\(|\bssize_t\b'

@@ -54,8 +54,15 @@ if ((${#missing[@]})); then
     die "missing: ${missing[*]}
   install with: apt-get install -y postfix dovecot-core openssl  (plus sasl2-bin libsasl2-modules swaks python3 for the tools/tests)"
 fi
-postconf -a 2>/dev/null | grep -qx dovecot || die "this Postfix has no Dovecot SASL support (postconf -a)"
-postconf -m 2>/dev/null | grep -qx regexp || die "this Postfix has no regexp: table support (postconf -m)"
+# Ask Postfix what it supports through an empty configuration of our own: a machine where the postfix
+# package was installed as "No configuration" has no /etc/postfix/main.cf, and plain postconf dies there.
+probe=$(mktemp -d)
+touch "$probe/main.cf"
+pf_auth=$(postconf -c "$probe" -a 2>&1) || true
+pf_maps=$(postconf -c "$probe" -m 2>&1) || true
+rm -rf "$probe"
+grep -qx dovecot <<<"$pf_auth" || die "this Postfix has no Dovecot SASL support (postconf -a said: ${pf_auth:0:200})"
+grep -qx regexp <<<"$pf_maps" || die "this Postfix has no regexp: table support (postconf -m said: ${pf_maps:0:200})"
 id postfix >/dev/null 2>&1 || die "user 'postfix' does not exist (is the postfix package installed?)"
 getent group postdrop >/dev/null || die "group 'postdrop' does not exist (is the postfix package installed?)"
 id dovecot >/dev/null 2>&1 && id dovenull >/dev/null 2>&1 || die "users 'dovecot'/'dovenull' do not exist (is dovecot-core installed?)"
@@ -134,6 +141,9 @@ $USER_NAME:{PLAIN}$PASSWORD
 EOF
 chown root:dovecot "$DOV/users"; chmod 640 "$DOV/users"
 
+# Dovecot 2.4 (Debian 13) has a configuration syntax of its own; 2.3 (Debian 12) the older one.
+dovecot_version=$(dovecot --version 2>/dev/null | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+if [[ -z $dovecot_version || $dovecot_version == 2.[0-3] ]]; then
 cat >"$DOV/dovecot.conf" <<EOF
 # Dovecot used only as the SASL backend of the private test Postfix.
 base_dir = $DOV/run
@@ -169,6 +179,44 @@ service anvil {
   }
 }
 EOF
+else
+cat >"$DOV/dovecot.conf" <<EOF
+# Dovecot used only as the SASL backend of the private test Postfix (Dovecot 2.4 syntax).
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+base_dir = $DOV/run
+state_dir = $DOV/state
+instance_name = smtp-pf-${DIR##*/}
+log_path = $DOV/dovecot.log
+protocols {
+}
+ssl = no
+auth_allow_cleartext = yes
+auth_mechanisms = plain login cram-md5
+auth_verbose = yes
+# no delay after a failed login: the tests fail logins on purpose
+auth_failure_delay = 0
+passdb passwd-file {
+  passwd_file_path = $DOV/users
+  default_password_scheme = PLAIN
+}
+userdb static {
+  fields {
+    uid = $MAIL_UID
+    gid = $MAIL_GID
+    home = $MAIL
+  }
+}
+service auth {
+  unix_listener smtp-postfix-auth {
+    path = $SPOOL/private/auth
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+EOF
+fi
 
 # ---------------------------------------------------------------- Postfix dirs (what post-install create-missing does)
 install -d -o root -g root -m 755 "$SPOOL" "$SPOOL/pid"
