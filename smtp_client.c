@@ -16,6 +16,7 @@
 #include "zend_smart_str.h"
 #include "ext/standard/file.h"
 #include "ext/standard/php_string.h"
+#include "ext/random/php_random.h"
 
 #include "php_smtp.h"
 #include "smtp_dkim_binding.h"
@@ -51,7 +52,8 @@ int smtp_parse_auth_mech(const char *s, size_t len)
 		int mech;
 	} mechs[] = {
 		{"PLAIN", SMTP_AUTH_PLAIN}, {"LOGIN", SMTP_AUTH_LOGIN}, {"CRAM-MD5", SMTP_AUTH_CRAM_MD5},
-		{"XOAUTH2", SMTP_AUTH_XOAUTH2},
+		{"XOAUTH2", SMTP_AUTH_XOAUTH2}, {"SCRAM-SHA-1", SMTP_AUTH_SCRAM_SHA1},
+		{"SCRAM-SHA-256", SMTP_AUTH_SCRAM_SHA256},
 	};
 	size_t i;
 	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++) {
@@ -285,9 +287,17 @@ static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_strin
 }
 
 /* Connect, greet, EHLO, TLS as configured, then AUTH with the configured credentials when with_auth. */
+/* SCRAM's client nonce: the CSPRNG or nothing (no fallback: a guessable nonce would allow replays). */
+static int scram_nonce(void *ctx, unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	return php_random_bytes_silent(buf, len) == SUCCESS ? 0 : -1;
+}
+
 /* This object's timeouts, extensions and logger on its session. */
 static void configure_session(smtp_client_obj *c)
 {
+	smtp_session_set_nonce_source(c->session, scram_nonce, NULL);
 	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
 	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
 	if (Z_TYPE(c->logger) != IS_UNDEF) {
@@ -552,7 +562,8 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		}
 		c->auth_mech = smtp_parse_auth_mech(Z_STRVAL_P(v), Z_STRLEN_P(v));
 		if (c->auth_mech < 0) {
-			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or "
+			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", "
+				"\"SCRAM-SHA-1\", \"SCRAM-SHA-256\" or "
 				"\"XOAUTH2\"");
 			return false;
 		}
@@ -702,7 +713,8 @@ ZEND_METHOD(Smtp, login)
 	if (mechanism) {
 		mech = smtp_parse_auth_mech(ZSTR_VAL(mechanism), ZSTR_LEN(mechanism));
 		if (mech < 0) {
-			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or \"XOAUTH2\"");
+			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", \"SCRAM-SHA-1\", "
+				"\"SCRAM-SHA-256\" or \"XOAUTH2\"");
 			RETURN_THROWS();
 		}
 	} else if (c->username) {

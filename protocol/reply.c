@@ -284,6 +284,8 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		caps->auth_login |= list_has(param, "LOGIN");
 		caps->auth_cram_md5 |= list_has(param, "CRAM-MD5");
 		caps->auth_xoauth2 |= list_has(param, "XOAUTH2");
+		caps->auth_scram_sha1 |= list_has(param, "SCRAM-SHA-1");
+		caps->auth_scram_sha256 |= list_has(param, "SCRAM-SHA-256");
 	}
 }
 

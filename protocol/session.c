@@ -47,6 +47,9 @@ struct smtp_session {
 	/* secrets to blank out of replies and the transcript while AUTH runs */
 	const char *redact[3];
 	size_t redact_len[3];
+
+	smtp_nonce_fn nonce;        /* SCRAM's client nonce */
+	void *nonce_ctx;
 };
 
 /* ---- errors -------------------------------------------------------------------------------------- */
@@ -220,6 +223,12 @@ void smtp_session_set_extensions(smtp_session *s, int pipelining, int chunking)
 {
 	s->want_pipelining = pipelining;
 	s->want_chunking = chunking;
+}
+
+void smtp_session_set_nonce_source(smtp_session *s, smtp_nonce_fn fn, void *ctx)
+{
+	s->nonce = fn;
+	s->nonce_ctx = ctx;
 }
 
 int smtp_session_tls_active(const smtp_session *s)
@@ -510,6 +519,10 @@ smtp_status smtp_session_open(smtp_session *s, const char *helo, smtp_tls_mode m
 static smtp_auth_mech pick_mechanism(const smtp_session *s)
 {
 	const smtp_capabilities *c = &s->caps;
+	/* SCRAM first: the password never crosses the wire and the server proves it knows it */
+	if (c->auth_scram_sha256 || c->auth_scram_sha1) {
+		return c->auth_scram_sha256 ? SMTP_AUTH_SCRAM_SHA256 : SMTP_AUTH_SCRAM_SHA1;
+	}
 	if (s->tls_active) {
 		return c->auth_plain ? SMTP_AUTH_PLAIN : c->auth_login ? SMTP_AUTH_LOGIN
 			: c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : SMTP_AUTH_AUTO;
@@ -526,6 +539,8 @@ static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
 	case SMTP_AUTH_LOGIN: return c->auth_login;
 	case SMTP_AUTH_CRAM_MD5: return c->auth_cram_md5;
 	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
+	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
+	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
 	default: return 0;
 	}
 }
@@ -615,6 +630,11 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			goto done;
 		}
 		if (s->parser.reply.code == 235) {
+			if (!smtp_auth_complete(a)) {
+				/* whoever answered never proved it knows the password: not a session to send over */
+				st = fail(s, SMTP_ERR_AUTH, 1,
+					"authentication aborted: the server accepted SCRAM without sending its signature", NULL);
+			}
 			goto done;
 		}
 		if (s->parser.reply.code != 334) {
@@ -640,8 +660,11 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			st = dst == SMTP_OK ? smtp_auth_respond(a, (const unsigned char *)challenge.data, challenge.len, &raw)
 				: SMTP_ERR_NOMEM;
 			if (st != SMTP_OK) {
+				/* a SCRAM server that fails its checks may not be the real one: the session ends */
+				int scram = a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256;
 				auth_cancel(s);
-				st = fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: unexpected challenge from the server", NULL);
+				st = fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
+					a->error ? a->error : "unexpected challenge from the server");
 				goto done;
 			}
 		}
@@ -666,6 +689,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	smtp_auth_state a;
 	smtp_status st;
 	smtp_buf plain, plain64;
+	char cnonce[33];
 
 	if (!s->usable) {
 		return fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
@@ -696,6 +720,25 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	a.user_len = user_len;
 	a.secret = secret;
 	a.secret_len = secret_len;
+	smtp_buf_init(&a.scram);
+	if (mech == SMTP_AUTH_SCRAM_SHA1 || mech == SMTP_AUTH_SCRAM_SHA256) {
+		unsigned char rnd[24];
+		const char *why;
+		smtp_buf prepped;
+		smtp_buf_init(&prepped);
+		st = smtp_saslprep(secret, secret_len, &prepped, &why);
+		smtp_buf_wipe(&prepped);
+		if (st != SMTP_OK) {
+			return fail(s, st, 0, "the password cannot be used with SCRAM", why);
+		}
+		if (!s->nonce || s->nonce(s->nonce_ctx, rnd, sizeof(rnd)) != 0) {
+			return fail(s, SMTP_ERR_AUTH, 0, "no random source for the SCRAM nonce", NULL);
+		}
+		smtp_base64_encode(rnd, sizeof(rnd), cnonce);
+		cnonce[32] = '\0';
+		a.cnonce = cnonce;
+		a.cnonce_len = 32;
+	}
 
 	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
 	smtp_buf_init(&plain);
@@ -724,6 +767,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 		}
 	}
 	s->redact[0] = s->redact[1] = s->redact[2] = NULL;
+	smtp_auth_state_clear(&a);
 	smtp_buf_wipe(&plain);
 	smtp_buf_wipe(&plain64);
 	return st;

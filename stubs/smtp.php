@@ -69,7 +69,8 @@ namespace {
          *   - context: stream context options, e.g. ['ssl' => ['cafile' => '/path/ca.pem']];
          *   - username, password: credentials; when set, connect() authenticates (for XOAUTH2 the
          *     password is the OAuth 2.0 access token);
-         *   - auth: "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2" (default: the best one the server offers);
+         *   - auth: "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2" (default: the
+         *     best one the server offers, SCRAM-SHA-256 then SCRAM-SHA-1 first);
          *   - allow_plaintext_auth: allow AUTH without TLS (default false);
          *   - pipelining, chunking: use PIPELINING and CHUNKING/BDAT when offered (default true);
          *   - partial: false (default) aborts a send if any recipient is rejected, nothing is delivered;
@@ -99,10 +100,13 @@ namespace {
          *
          * @param string $user User name.
          * @param string $password Password, or the access token for XOAUTH2.
-         * @param string|null $mechanism "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2"; null picks the best offered.
+         * @param string|null $mechanism "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5" or
+         *     "XOAUTH2"; null picks the best offered (SCRAM first).
          * @throws \Smtp\AuthenticationException when refused, or when the connection is not encrypted
-         *     and allow_plaintext_auth is not set (no credential byte is sent then).
-         * @throws \ValueError on an unknown mechanism or a user name with CR, LF or NUL.
+         *     and allow_plaintext_auth is not set (no credential byte is sent then), or when a SCRAM
+         *     server's nonce, iteration count or signature is wrong (the connection is then closed).
+         * @throws \ValueError on an unknown mechanism, a user name with CR, LF or NUL, or (SCRAM) a
+         *     password with a character SASLprep prohibits.
          */
         public function login(string $user, #[\SensitiveParameter] string $password, ?string $mechanism = null): void {}
 
