@@ -162,6 +162,7 @@ typedef struct smtp_client_obj {
 	bool chunking;
 	bool partial;
 	zval logger;                  /* callable or UNDEF */
+	zval password_provider;       /* callable giving the password (an OAuth token), or UNDEF; after logger (get_gc) */
 	zval persistent;              /* false, true or a string id (smtp_persistent.c) */
 	smtp_dkim_config *dkim;       /* DKIM signers, or NULL */
 

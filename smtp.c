@@ -158,7 +158,7 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "SMTP client", "enabled");
 	php_info_print_table_row(2, "Version", PHP_SMTP_VERSION);
 	php_info_print_table_row(2, "TLS (through ext/openssl streams)", smtp_tls_available() ? "available" : "unavailable");
-	php_info_print_table_row(2, "AUTH mechanisms", "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, CRAM-MD5, XOAUTH2");
+	php_info_print_table_row(2, "AUTH mechanisms", "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER");
 	php_info_print_table_row(2, "Extensions used", "PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE, DSN, "
 		"ENHANCEDSTATUSCODES, STARTTLS");
 	php_info_print_table_row(2, "mail() override", SMTP_G(override_mail) ? "active" : "off");

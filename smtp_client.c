@@ -53,7 +53,7 @@ int smtp_parse_auth_mech(const char *s, size_t len)
 	} mechs[] = {
 		{"PLAIN", SMTP_AUTH_PLAIN}, {"LOGIN", SMTP_AUTH_LOGIN}, {"CRAM-MD5", SMTP_AUTH_CRAM_MD5},
 		{"XOAUTH2", SMTP_AUTH_XOAUTH2}, {"SCRAM-SHA-1", SMTP_AUTH_SCRAM_SHA1},
-		{"SCRAM-SHA-256", SMTP_AUTH_SCRAM_SHA256},
+		{"SCRAM-SHA-256", SMTP_AUTH_SCRAM_SHA256}, {"OAUTHBEARER", SMTP_AUTH_OAUTHBEARER},
 	};
 	size_t i;
 	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++) {
@@ -124,6 +124,7 @@ zend_object *smtp_client_create(zend_class_entry *ce)
 	c->std.handlers = &smtp_client_handlers;
 	ZVAL_UNDEF(&c->context);
 	ZVAL_UNDEF(&c->logger);
+	ZVAL_UNDEF(&c->password_provider);
 	ZVAL_FALSE(&c->persistent);
 	c->tls_mode = SMTP_TLS_STARTTLS;
 	c->timeout = DEFAULT_TIMEOUT;
@@ -182,6 +183,7 @@ static void smtp_client_free(zend_object *obj)
 	wipe_password(c);
 	zval_ptr_dtor(&c->context);
 	zval_ptr_dtor(&c->logger);
+	zval_ptr_dtor(&c->password_provider);
 	zval_ptr_dtor(&c->persistent);
 	smtp_dkim_config_free(c->dkim);
 	if (c->logger_exception) {
@@ -193,9 +195,9 @@ static void smtp_client_free(zend_object *obj)
 static HashTable *smtp_client_get_gc(zend_object *obj, zval **table, int *n)
 {
 	smtp_client_obj *c = smtp_client_from_obj(obj);
-	/* the logger may be a closure holding this object */
+	/* the logger and the password provider may be closures holding this object */
 	*table = &c->logger;
-	*n = 1;
+	*n = 2;
 	return zend_std_get_properties(obj);
 }
 
@@ -273,10 +275,63 @@ static void after_error(smtp_client_obj *c)
 	}
 }
 
+/*
+ * A password given as a callable (an OAuth token provider): called when a connection is opened (before
+ * the persistent key, which then holds the token's digest like a password's) and once more when the
+ * server refuses the token. An exception from it, or anything but a string, is an AuthenticationException
+ * that says so, and nothing is sent.
+ */
+static bool refresh_password(smtp_client_obj *c)
+{
+	zval retval;
+	zend_object *thrown;
+
+	if (Z_TYPE(c->password_provider) == IS_UNDEF) {
+		return true;
+	}
+	ZVAL_UNDEF(&retval);
+	if (call_user_function(NULL, NULL, &c->password_provider, &retval, 0, NULL) != SUCCESS || EG(exception)) {
+		thrown = EG(exception);
+		if (thrown) {
+			GC_ADDREF(thrown);
+			zend_clear_exception();
+		}
+		zval_ptr_dtor(&retval);
+		smtp_throw(smtp_ce_AuthenticationException, 0, NULL, NULL, false,
+			"the password callable threw an exception (see getPrevious()); no AUTH was sent");
+		if (thrown) {
+			zend_exception_set_previous(EG(exception), thrown);
+		}
+		return false;
+	}
+	if (Z_TYPE(retval) != IS_STRING) {
+		smtp_throw(smtp_ce_AuthenticationException, 0, NULL, NULL, false,
+			"the password callable returned %s, not a string; no AUTH was sent", zend_zval_type_name(&retval));
+		zval_ptr_dtor(&retval);
+		return false;
+	}
+	wipe_password(c);
+	c->password = zend_string_init(Z_STRVAL(retval), Z_STRLEN(retval), 0);
+	zval_ptr_dtor(&retval);
+	return true;
+}
+
 static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_string *secret, int mech)
 {
 	smtp_status st = smtp_session_auth(c->session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
 		ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
+	if (st == SMTP_ERR_AUTH && secret == c->password && Z_TYPE(c->password_provider) != IS_UNDEF
+		&& (mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) && smtp_session_usable(c->session)
+		&& smtp_session_error_reply(c->session)->code == 535) {
+		/* the token expired (XOAUTH2's error JSON then 535, OAUTHBEARER's error): a fresh one, once */
+		if (!refresh_password(c)) {
+			after_error(c);
+			return FAILURE;
+		}
+		secret = c->password;
+		st = smtp_session_auth(c->session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
+			ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
+	}
 	if (st != SMTP_OK) {
 		smtp_throw_status(st, c->session, NULL, NULL);
 		after_error(c);
@@ -333,6 +388,9 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 	if (c->session) {
 		smtp_session_free(c->session);
 		c->session = NULL;
+	}
+	if (with_auth && c->username && !refresh_password(c)) {
+		return FAILURE;
 	}
 	if (smtp_persistent_attach(c)) {
 		if (reuse_kept(c, with_auth)) {
@@ -544,8 +602,18 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 	}
 	if (zend_string_equals_literal(key, "password")) {
 		/* a private copy: it is wiped when released, which must never touch the caller's string */
+		zval_ptr_dtor(&c->password_provider);
+		ZVAL_UNDEF(&c->password_provider);
+		if ((Z_TYPE_P(v) == IS_OBJECT || Z_TYPE_P(v) == IS_ARRAY) && zend_is_callable(v, 0, NULL)) {
+			/* a token provider; a string is always the password itself, never a function name */
+			wipe_password(c);
+			ZVAL_COPY(&c->password_provider, v);
+			return true;
+		}
 		if (Z_TYPE_P(v) != IS_STRING && Z_TYPE_P(v) != IS_NULL) {
-			return opt_string(key, v, &c->password, true);
+			zend_argument_type_error(3, "option \"password\" must be a string, a callable (Closure, invokable "
+				"object or array) or null, %s given", zend_zval_type_name(v));
+			return false;
 		}
 		wipe_password(c);
 		c->password = Z_TYPE_P(v) == IS_STRING ? zend_string_init(Z_STRVAL_P(v), Z_STRLEN_P(v), 0) : NULL;
@@ -563,7 +631,7 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		c->auth_mech = smtp_parse_auth_mech(Z_STRVAL_P(v), Z_STRLEN_P(v));
 		if (c->auth_mech < 0) {
 			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", "
-				"\"SCRAM-SHA-1\", \"SCRAM-SHA-256\" or "
+				"\"SCRAM-SHA-1\", \"SCRAM-SHA-256\", \"OAUTHBEARER\" or "
 				"\"XOAUTH2\"");
 			return false;
 		}
@@ -664,7 +732,7 @@ ZEND_METHOD(Smtp, __construct)
 			}
 		} ZEND_HASH_FOREACH_END();
 	}
-	if (c->username && !c->password) {
+	if (c->username && !c->password && Z_TYPE(c->password_provider) == IS_UNDEF) {
 		zend_argument_value_error(3, "option \"password\" is required with option \"username\"");
 		RETURN_THROWS();
 	}
@@ -714,7 +782,7 @@ ZEND_METHOD(Smtp, login)
 		mech = smtp_parse_auth_mech(ZSTR_VAL(mechanism), ZSTR_LEN(mechanism));
 		if (mech < 0) {
 			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", \"SCRAM-SHA-1\", "
-				"\"SCRAM-SHA-256\" or \"XOAUTH2\"");
+				"\"SCRAM-SHA-256\", \"XOAUTH2\" or \"OAUTHBEARER\"");
 			RETURN_THROWS();
 		}
 	} else if (c->username) {
@@ -729,6 +797,8 @@ ZEND_METHOD(Smtp, login)
 			zend_string_release(c->username);
 		}
 		wipe_password(c);
+		zval_ptr_dtor(&c->password_provider); /* login()'s password replaces a provider */
+		ZVAL_UNDEF(&c->password_provider);
 		c->username = zend_string_copy(user);
 		c->password = zend_string_init(ZSTR_VAL(password), ZSTR_LEN(password), 0);
 		c->auth_mech = mech;

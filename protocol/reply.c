@@ -286,6 +286,7 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		caps->auth_xoauth2 |= list_has(param, "XOAUTH2");
 		caps->auth_scram_sha1 |= list_has(param, "SCRAM-SHA-1");
 		caps->auth_scram_sha256 |= list_has(param, "SCRAM-SHA-256");
+		caps->auth_oauthbearer |= list_has(param, "OAUTHBEARER");
 	}
 }
 

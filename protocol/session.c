@@ -541,6 +541,7 @@ static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
 	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
 	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
 	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
+	case SMTP_AUTH_OAUTHBEARER: return c->auth_oauthbearer;
 	default: return 0;
 	}
 }
@@ -702,7 +703,8 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 		return fail(s, SMTP_ERR_INPUT, 0, "the user name contains CR, LF or NUL", NULL);
 	}
 	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
-		|| (mech == SMTP_AUTH_XOAUTH2 && (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
+		|| ((mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER)
+			&& (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
 		return fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
 	}
 	if (mech == SMTP_AUTH_AUTO) {
@@ -743,7 +745,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
 	smtp_buf_init(&plain);
 	smtp_buf_init(&plain64);
-	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2) {
+	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) {
 		int has;
 		smtp_auth_state b = a;
 		smtp_auth_initial(&b, &plain, &has);

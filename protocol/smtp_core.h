@@ -172,7 +172,7 @@ typedef struct smtp_capabilities {
 	int pipelining, chunking, starttls, eightbitmime, smtputf8, dsn, enhanced, size_advertised;
 	uint64_t size_limit;  /* SIZE parameter, 0 when none given */
 	int auth_plain, auth_login, auth_cram_md5, auth_xoauth2;
-	int auth_scram_sha1, auth_scram_sha256;
+	int auth_scram_sha1, auth_scram_sha256, auth_oauthbearer;
 } smtp_capabilities;
 
 void smtp_capabilities_free(smtp_capabilities *caps);
@@ -210,7 +210,8 @@ typedef enum smtp_auth_mech {
 	SMTP_AUTH_CRAM_MD5,
 	SMTP_AUTH_XOAUTH2,
 	SMTP_AUTH_SCRAM_SHA1,
-	SMTP_AUTH_SCRAM_SHA256
+	SMTP_AUTH_SCRAM_SHA256,
+	SMTP_AUTH_OAUTHBEARER /* RFC 7628; like XOAUTH2, only when asked */
 } smtp_auth_mech;
 
 /* Fills buf with len bytes from a CSPRNG; returns 0, or non-zero when none is available. */

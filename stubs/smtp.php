@@ -67,10 +67,12 @@ namespace {
          *   - data_timeout: deadline for the reply to the end of the message data in seconds (600);
          *   - helo: the name sent with EHLO (default: this machine's FQDN, else "localhost");
          *   - context: stream context options, e.g. ['ssl' => ['cafile' => '/path/ca.pem']];
-         *   - username, password: credentials; when set, connect() authenticates (for XOAUTH2 the
-         *     password is the OAuth 2.0 access token);
-         *   - auth: "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2" (default: the
-         *     best one the server offers, SCRAM-SHA-256 then SCRAM-SHA-1 first);
+         *   - username, password: credentials; when set, connect() authenticates (for XOAUTH2 and
+         *     OAUTHBEARER the password is the OAuth 2.0 access token). password may be a callable (Closure,
+         *     invokable object or array; never a string) returning it: called when a connection is opened,
+         *     and once more, with AUTH retried once, when the server refuses the token with 535;
+         *   - auth: "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" or
+         *     "OAUTHBEARER" (default: the best one the server offers, SCRAM-SHA-256 then SCRAM-SHA-1 first);
          *   - allow_plaintext_auth: allow AUTH without TLS (default false);
          *   - pipelining, chunking: use PIPELINING and CHUNKING/BDAT when offered (default true);
          *   - partial: false (default) aborts a send if any recipient is rejected, nothing is delivered;
@@ -100,8 +102,8 @@ namespace {
          *
          * @param string $user User name.
          * @param string $password Password, or the access token for XOAUTH2.
-         * @param string|null $mechanism "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5" or
-         *     "XOAUTH2"; null picks the best offered (SCRAM first).
+         * @param string|null $mechanism "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5",
+         *     "XOAUTH2" or "OAUTHBEARER"; null picks the best offered (SCRAM first).
          * @throws \Smtp\AuthenticationException when refused, or when the connection is not encrypted
          *     and allow_plaintext_auth is not set (no credential byte is sent then), or when a SCRAM
          *     server's nonce, iteration count or signature is wrong (the connection is then closed).

@@ -958,6 +958,45 @@ static void test_auth_scram(void)
 	script_free(&sc);
 }
 
+/* OAUTHBEARER (RFC 7628): the initial response, and the error challenge answered with a lone ^A */
+static void test_auth_oauthbearer(void)
+{
+	script sc;
+	smtp_session *s;
+
+	script_init(&sc);
+	s = open_for_auth(&sc, "XOAUTH2 OAUTHBEARER");
+	serve(&sc, "235 2.7.0 ok\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u=x@y", 5, "tok-123", 7, 1) == SMTP_OK);
+	/* base64("n,a=u=3Dx@y,^Aauth=Bearer tok-123^A^A") */
+	CHECK(strstr(sent(&sc), "AUTH OAUTHBEARER bixhPXU9M0R4QHksAWF1dGg9QmVhcmVyIHRvay0xMjMBAQ==\r\n") != NULL);
+	CHECK(strstr(logged(&sc), "tok-123") == NULL && strstr(logged(&sc), "bixhPXU9") == NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	script_init(&sc);
+	s = open_for_auth(&sc, "OAUTHBEARER");
+	serve(&sc, "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n"); /* {"status":"invalid_token"} */
+	serve(&sc, "535 5.7.8 token tok-123 expired\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u", 1, "tok-123", 7, 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(sent(&sc), "\r\nAQ==\r\n") != NULL);
+	CHECK(smtp_session_error_reply(s)->code == 535 && smtp_session_usable(s));
+	CHECK(strstr(smtp_session_error(s), "tok-123") == NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* not offered: nothing sent (no fallback to XOAUTH2) */
+	script_init(&sc);
+	s = open_for_auth(&sc, "XOAUTH2");
+	{
+		size_t before = sc.sent.len;
+		CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u", 1, "tok", 3, 1) == SMTP_ERR_AUTH);
+		CHECK(sc.sent.len == before);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
 static void test_deadlines(void)
 {
 	script sc;
@@ -1228,6 +1267,7 @@ int main(void)
 	test_starttls();
 	test_auth();
 	test_auth_scram();
+	test_auth_oauthbearer();
 	test_deadlines();
 	test_input_checks();
 	test_dsn_params();

@@ -916,6 +916,26 @@ final class FakeConn
                     }
                 }
                 break;
+            case 'OAUTHBEARER':
+                // RFC 7628: gs2-header with a=user, ^A-separated key/values; a refused token gets the
+                // error JSON as a 334 challenge, answered with a lone ^A, then 535.
+                $r = $initial ?? $resp('');
+                if ($r === null) {
+                    return null;
+                }
+                $dec = (string)base64_decode($r, true);
+                $who = preg_match('/^n,a=([^,]*),/', $dec, $m) ? str_replace(['=2C', '=3D'], [',', '='], $m[1]) : null;
+                $ok = $who === $user && str_ends_with($dec, "\x01auth=Bearer $pass\x01\x01")
+                    && substr_count($dec, "\x01") === 3;
+                if (!$ok) {
+                    $err = base64_encode('{"status":"invalid_token","scope":"https://mail.example/"}');
+                    $ack = $resp($err);
+                    if ($ack === null) {
+                        return null;
+                    }
+                    $this->srv->event('oauth_ack', ['ok' => base64_decode($ack, true) === "\x01"]);
+                }
+                break;
             case 'SCRAM-SHA-1':
             case 'SCRAM-SHA-256':
                 // RFC 5802 server side with PHP's own hash functions; 'scram_fault' breaks one step:
