@@ -164,6 +164,8 @@ typedef struct smtp_client_obj {
 	zval logger;                  /* callable or UNDEF */
 	zval password_provider;       /* callable giving the password (an OAuth token), or UNDEF; after logger (get_gc) */
 	zval persistent;              /* false, true or a string id (smtp_persistent.c) */
+	HashTable *hosts;             /* several hosts: [host, port] pairs tried in turn; NULL for one (host/port) */
+	bool round_robin;             /* start each connection at the next host of the list */
 	smtp_dkim_config *dkim;       /* DKIM signers, or NULL */
 
 	/* connection */
@@ -181,6 +183,9 @@ typedef struct smtp_client_obj {
 
 	zend_object std;
 } smtp_client_obj;
+
+/* smtp.host as a comma-separated list: the hosts after the first, each with c->port. */
+void smtp_client_set_host_list(smtp_client_obj *c, const char *csv);
 
 static inline smtp_client_obj *smtp_client_from_obj(zend_object *obj)
 {

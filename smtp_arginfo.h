@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4689ca6aa8f90a72cf43b5e3f9e969a7ccb57937 */
+ * Stub hash: e85d751bb5867eb2dc3c2ba6b98f7a9112682d6d */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -10,7 +10,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Smtp___construct, 0, 0, 0)
-	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"localhost\"")
+	ZEND_ARG_TYPE_MASK(0, host, MAY_BE_ARRAY|MAY_BE_STRING, "\"localhost\"")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, port, IS_LONG, 0, "0")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
@@ -57,6 +57,8 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_getLastReply, 0, 0, IS_STRING, 1)
 ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_getHost arginfo_class_Smtp_getLastReply
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_from, 0, 1, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO(0, address, IS_STRING, 0)
@@ -128,6 +130,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Smtp_RecipientException_getRejected arginfo_class_Smtp_getCapabilities
 
+
 ZEND_FUNCTION(smtp_mail);
 ZEND_METHOD(Smtp, __construct);
 ZEND_METHOD(Smtp, connect);
@@ -141,6 +144,7 @@ ZEND_METHOD(Smtp, quit);
 ZEND_METHOD(Smtp, isConnected);
 ZEND_METHOD(Smtp, getCapabilities);
 ZEND_METHOD(Smtp, getLastReply);
+ZEND_METHOD(Smtp, getHost);
 ZEND_METHOD(Smtp_Message, from);
 ZEND_METHOD(Smtp_Message, sender);
 ZEND_METHOD(Smtp_Message, to);
@@ -163,10 +167,12 @@ ZEND_METHOD(Smtp_Exception, getEnhancedStatus);
 ZEND_METHOD(Smtp_Exception, isTransient);
 ZEND_METHOD(Smtp_RecipientException, getRejected);
 
+
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_mail, arginfo_smtp_mail)
 	ZEND_FE_END
 };
+
 
 static const zend_function_entry class_Smtp_methods[] = {
 	ZEND_ME(Smtp, __construct, arginfo_class_Smtp___construct, ZEND_ACC_PUBLIC)
@@ -181,8 +187,10 @@ static const zend_function_entry class_Smtp_methods[] = {
 	ZEND_ME(Smtp, isConnected, arginfo_class_Smtp_isConnected, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, getCapabilities, arginfo_class_Smtp_getCapabilities, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, getLastReply, arginfo_class_Smtp_getLastReply, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, getHost, arginfo_class_Smtp_getHost, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
+
 
 static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, from, arginfo_class_Smtp_Message_from, ZEND_ACC_PUBLIC)
@@ -204,10 +212,12 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_FE_END
 };
 
+
 static const zend_function_entry class_Smtp_Result_methods[] = {
 	ZEND_ME(Smtp_Result, __construct, arginfo_class_Smtp_Result___construct, ZEND_ACC_PRIVATE)
 	ZEND_FE_END
 };
+
 
 static const zend_function_entry class_Smtp_Exception_methods[] = {
 	ZEND_ME(Smtp_Exception, getReply, arginfo_class_Smtp_Exception_getReply, ZEND_ACC_PUBLIC)
@@ -215,6 +225,27 @@ static const zend_function_entry class_Smtp_Exception_methods[] = {
 	ZEND_ME(Smtp_Exception, isTransient, arginfo_class_Smtp_Exception_isTransient, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
+
+
+static const zend_function_entry class_Smtp_ConnectionException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_TlsException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_AuthenticationException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Smtp_ResponseException_methods[] = {
+	ZEND_FE_END
+};
+
 
 static const zend_function_entry class_Smtp_RecipientException_methods[] = {
 	ZEND_ME(Smtp_RecipientException, getRejected, arginfo_class_Smtp_RecipientException_getRejected, ZEND_ACC_PUBLIC)
@@ -226,12 +257,8 @@ static zend_class_entry *register_class_Smtp(void)
 	zend_class_entry ce, *class_entry;
 
 	INIT_CLASS_ENTRY(ce, "Smtp", class_Smtp_methods);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, NULL, ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE);
-#else
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
-#endif
 
 	zval const_TLS_NONE_value;
 	ZVAL_LONG(&const_TLS_NONE_value, 0);
@@ -268,12 +295,8 @@ static zend_class_entry *register_class_Smtp_Message(void)
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Message", class_Smtp_Message_methods);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, NULL, ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE);
-#else
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
-#endif
 
 	return class_entry;
 }
@@ -283,12 +306,8 @@ static zend_class_entry *register_class_Smtp_Result(void)
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Result", class_Smtp_Result_methods);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, NULL, ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES);
-#else
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES;
-#endif
 
 	zval property_queueId_default_value;
 	ZVAL_UNDEF(&property_queueId_default_value);
@@ -328,11 +347,7 @@ static zend_class_entry *register_class_Smtp_Exception(zend_class_entry *class_e
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Smtp", "Exception", class_Smtp_Exception_methods);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_RuntimeException, 0);
-#else
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
-#endif
 
 	zval property_reply_default_value;
 	ZVAL_NULL(&property_reply_default_value);
@@ -359,12 +374,8 @@ static zend_class_entry *register_class_Smtp_ConnectionException(zend_class_entr
 {
 	zend_class_entry ce, *class_entry;
 
-	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ConnectionException", NULL);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_Smtp_Exception, 0);
-#else
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ConnectionException", class_Smtp_ConnectionException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
-#endif
 
 	return class_entry;
 }
@@ -373,12 +384,8 @@ static zend_class_entry *register_class_Smtp_TlsException(zend_class_entry *clas
 {
 	zend_class_entry ce, *class_entry;
 
-	INIT_NS_CLASS_ENTRY(ce, "Smtp", "TlsException", NULL);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_Smtp_ConnectionException, 0);
-#else
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "TlsException", class_Smtp_TlsException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_ConnectionException);
-#endif
 
 	return class_entry;
 }
@@ -387,12 +394,8 @@ static zend_class_entry *register_class_Smtp_AuthenticationException(zend_class_
 {
 	zend_class_entry ce, *class_entry;
 
-	INIT_NS_CLASS_ENTRY(ce, "Smtp", "AuthenticationException", NULL);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_Smtp_Exception, 0);
-#else
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "AuthenticationException", class_Smtp_AuthenticationException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
-#endif
 
 	return class_entry;
 }
@@ -401,12 +404,8 @@ static zend_class_entry *register_class_Smtp_ResponseException(zend_class_entry 
 {
 	zend_class_entry ce, *class_entry;
 
-	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ResponseException", NULL);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_Smtp_Exception, 0);
-#else
+	INIT_NS_CLASS_ENTRY(ce, "Smtp", "ResponseException", class_Smtp_ResponseException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
-#endif
 
 	return class_entry;
 }
@@ -416,11 +415,7 @@ static zend_class_entry *register_class_Smtp_RecipientException(zend_class_entry
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Smtp", "RecipientException", class_Smtp_RecipientException_methods);
-#if (PHP_VERSION_ID >= 80400)
-	class_entry = zend_register_internal_class_with_flags(&ce, class_entry_Smtp_Exception, 0);
-#else
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Smtp_Exception);
-#endif
 
 	zval property_rejected_default_value;
 	ZVAL_EMPTY_ARRAY(&property_rejected_default_value);

@@ -185,6 +185,9 @@ static void smtp_client_free(zend_object *obj)
 	zval_ptr_dtor(&c->logger);
 	zval_ptr_dtor(&c->password_provider);
 	zval_ptr_dtor(&c->persistent);
+	if (c->hosts) {
+		zend_array_destroy(c->hosts);
+	}
 	smtp_dkim_config_free(c->dkim);
 	if (c->logger_exception) {
 		OBJ_RELEASE(c->logger_exception);
@@ -380,11 +383,12 @@ static bool reuse_kept(smtp_client_obj *c, bool with_auth)
 		|| client_auth(c, c->username, c->password, c->auth_mech) == SUCCESS;
 }
 
-static zend_result client_open(smtp_client_obj *c, bool with_auth)
+static zend_result client_open_host(smtp_client_obj *c, bool with_auth, bool *retryable)
 {
 	smtp_status st;
 	zend_string *helo;
 
+	*retryable = false;
 	if (c->session) {
 		smtp_session_free(c->session);
 		c->session = NULL;
@@ -404,6 +408,7 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 	}
 	if (smtp_transport_connect(c) != SUCCESS) {
 		smtp_persistent_closed(c); /* nothing to keep: leave the id to other objects */
+		*retryable = true;         /* refused, unreachable, or a failed implicit-TLS handshake */
 		return FAILURE;
 	}
 	c->session = smtp_session_new(smtp_persistent_transport(c));
@@ -426,6 +431,9 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		} else {
 			smtp_throw_status(st, c->session, NULL, NULL);
 		}
+		/* a drop, a TLS failure or a 4xx (421 greeting) is this host's problem; a 5xx is an answer */
+		*retryable = st == SMTP_ERR_TLS || st == SMTP_ERR_IO || st == SMTP_ERR_CLOSED || st == SMTP_ERR_TIMEOUT
+			|| smtp_session_error_transient(c->session);
 		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
 		return FAILURE;
 	}
@@ -438,6 +446,70 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		}
 	}
 	return SUCCESS;
+}
+
+/* Round robin over the host list, for the whole process (each worker spreads its own connections). */
+ZEND_TLS uint32_t round_robin_next;
+
+static void set_current_host(smtp_client_obj *c, zval *pair)
+{
+	zend_string_release(c->host);
+	c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(pair), 0)));
+	c->port = Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(pair), 1));
+}
+
+/*
+ * Open a connection to the host, or to the first host of the list that takes it: a connection refused or
+ * dropped, a TLS failure or a 4xx greeting moves on to the next host; a permanent error (5xx, AUTH
+ * refused) stops there. When every host failed, one ConnectionException names each host and its error,
+ * with their exceptions as its previous chain.
+ */
+static zend_result client_open(smtp_client_obj *c, bool with_auth)
+{
+	uint32_t n, i, start;
+	zend_object *chain = NULL;
+	smart_str why = {0};
+	bool retryable;
+
+	if (!c->hosts) {
+		return client_open_host(c, with_auth, &retryable);
+	}
+	n = zend_hash_num_elements(c->hosts);
+	start = c->round_robin ? round_robin_next++ % n : 0;
+	for (i = 0; i < n; i++) {
+		zend_object *ex;
+		zval rv, *msg;
+		set_current_host(c, zend_hash_index_find(c->hosts, (start + i) % n));
+		if (client_open_host(c, with_auth, &retryable) == SUCCESS) {
+			if (chain) {
+				OBJ_RELEASE(chain);
+			}
+			smart_str_free(&why);
+			return SUCCESS;
+		}
+		if (!retryable || !EG(exception)) {
+			if (chain) {
+				OBJ_RELEASE(chain);
+			}
+			smart_str_free(&why);
+			return FAILURE;
+		}
+		ex = EG(exception);
+		msg = zend_read_property(zend_ce_exception, ex, "message", sizeof("message") - 1, 1, &rv);
+		smart_str_append_printf(&why, "%s%s port " ZEND_LONG_FMT ": %s", i ? "; " : "", ZSTR_VAL(c->host), c->port,
+			Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "");
+		GC_ADDREF(ex);
+		zend_clear_exception();
+		if (chain) {
+			zend_exception_set_previous(ex, chain); /* the earlier hosts' exceptions below this one */
+		}
+		chain = ex;
+	}
+	smart_str_0(&why);
+	smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "no host took the connection: %s", ZSTR_VAL(why.s));
+	zend_exception_set_previous(EG(exception), chain);
+	smart_str_free(&why);
+	return FAILURE;
 }
 
 /* The connection, ready for a command: reused when the server has said nothing since its last reply,
@@ -637,6 +709,9 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		}
 		return true;
 	}
+	if (zend_string_equals_literal(key, "round_robin")) {
+		return opt_bool(key, v, &c->round_robin);
+	}
 	if (zend_string_equals_literal(key, "allow_plaintext_auth")) {
 		return opt_bool(key, v, &c->allow_plaintext_auth);
 	}
@@ -695,6 +770,7 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 ZEND_METHOD(Smtp, __construct)
 {
 	zend_string *host = NULL;
+	HashTable *host_list = NULL;
 	zend_long port = 0;
 	HashTable *options = NULL;
 	smtp_client_obj *c = smtp_client_from_obj(Z_OBJ_P(ZEND_THIS));
@@ -704,7 +780,7 @@ ZEND_METHOD(Smtp, __construct)
 
 	ZEND_PARSE_PARAMETERS_START(0, 3)
 		Z_PARAM_OPTIONAL
-		Z_PARAM_STR(host)
+		Z_PARAM_ARRAY_HT_OR_STR(host_list, host)
 		Z_PARAM_LONG(port)
 		Z_PARAM_ARRAY_HT(options)
 	ZEND_PARSE_PARAMETERS_END();
@@ -716,6 +792,30 @@ ZEND_METHOD(Smtp, __construct)
 	if (host && !host_ok(host)) {
 		zend_argument_value_error(1, "must be a host name or an IP address");
 		RETURN_THROWS();
+	}
+	if (host_list) {
+		zval *item;
+		if (zend_hash_num_elements(host_list) == 0) {
+			zend_argument_value_error(1, "must not be an empty list of hosts");
+			RETURN_THROWS();
+		}
+		ZEND_HASH_FOREACH_VAL(host_list, item) {
+			zval *h = item, *p = NULL;
+			ZVAL_DEREF(item);
+			if (Z_TYPE_P(item) == IS_ARRAY) {
+				h = zend_hash_index_find(Z_ARRVAL_P(item), 0);
+				p = zend_hash_index_find(Z_ARRVAL_P(item), 1);
+				if (zend_hash_num_elements(Z_ARRVAL_P(item)) != 2 || !h || !p || Z_TYPE_P(p) != IS_LONG
+					|| Z_LVAL_P(p) < 1 || Z_LVAL_P(p) > 65535) {
+					zend_argument_value_error(1, "must list host names or [host, port] pairs (port 1 to 65535)");
+					RETURN_THROWS();
+				}
+			}
+			if (Z_TYPE_P(h) != IS_STRING || !host_ok(Z_STR_P(h))) {
+				zend_argument_value_error(1, "must list host names or IP addresses, or [host, port] pairs");
+				RETURN_THROWS();
+			}
+		} ZEND_HASH_FOREACH_END();
 	}
 	if (port < 0 || port > 65535) {
 		zend_argument_value_error(2, "must be between 0 and 65535");
@@ -743,7 +843,64 @@ ZEND_METHOD(Smtp, __construct)
 		port = c->tls_mode == SMTP_TLS_IMPLICIT ? 465 : c->tls_mode == SMTP_TLS_STARTTLS ? 587 : 25;
 	}
 	c->port = port;
+	if (host_list) {
+		zval *item, pair;
+		c->hosts = zend_new_array(zend_hash_num_elements(host_list));
+		ZEND_HASH_FOREACH_VAL(host_list, item) {
+			ZVAL_DEREF(item);
+			array_init_size(&pair, 2);
+			if (Z_TYPE_P(item) == IS_ARRAY) {
+				add_next_index_str(&pair, zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(item), 0))));
+				add_next_index_long(&pair, Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(item), 1)));
+			} else {
+				add_next_index_str(&pair, zend_string_copy(Z_STR_P(item)));
+				add_next_index_long(&pair, port);
+			}
+			zend_hash_next_index_insert_new(c->hosts, &pair);
+		} ZEND_HASH_FOREACH_END();
+		c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 0)));
+		c->port = Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 1));
+		return;
+	}
 	c->host = host ? zend_string_copy(host) : zend_string_init("localhost", sizeof("localhost") - 1, 0);
+}
+
+void smtp_client_set_host_list(smtp_client_obj *c, const char *csv)
+{
+	const char *p = csv;
+	zval pair;
+	if (!strchr(csv, ',')) {
+		return;
+	}
+	c->hosts = zend_new_array(4);
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
+			len--;
+		}
+		if (len) {
+			array_init_size(&pair, 2);
+			add_next_index_stringl(&pair, p, len);
+			add_next_index_long(&pair, c->port);
+			zend_hash_next_index_insert_new(c->hosts, &pair);
+		}
+		if (!end) {
+			break;
+		}
+		p = end + 1;
+	}
+	if (zend_hash_num_elements(c->hosts) == 0) {
+		zend_array_destroy(c->hosts);
+		c->hosts = NULL;
+		return;
+	}
+	zend_string_release(c->host);
+	c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 0)));
 }
 
 /* ---- connect / login / simple commands ---------------------------------------------------------- */
@@ -872,6 +1029,17 @@ ZEND_METHOD(Smtp, getCapabilities)
 	for (i = 0; i < caps->count; i++) {
 		add_assoc_string(return_value, caps->items[i].keyword, caps->items[i].param ? caps->items[i].param : "");
 	}
+}
+
+ZEND_METHOD(Smtp, getHost)
+{
+	smtp_client_obj *c = CLIENT();
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!c->host) {
+		RETURN_NULL();
+	}
+	RETURN_STR(zend_strpprintf(0, "%s:" ZEND_LONG_FMT, ZSTR_VAL(c->host), c->port));
 }
 
 ZEND_METHOD(Smtp, getLastReply)

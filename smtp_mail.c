@@ -415,6 +415,7 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	if (c->port == 0) {
 		c->port = tls_mode == SMTP_TLS_IMPLICIT ? 465 : tls_mode == SMTP_TLS_STARTTLS ? 587 : 25;
 	}
+	smtp_client_set_host_list(c, ZSTR_VAL(c->host)); /* "a, b, c": tried in order */
 	c->timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;
 	if (SMTP_G(helo) && SMTP_G(helo)[0]) {
 		c->helo = zend_string_init(SMTP_G(helo), strlen(SMTP_G(helo)), 0);

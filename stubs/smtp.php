@@ -42,7 +42,9 @@ namespace {
         /**
          * Configures a client; nothing is sent until connect(), send() or sendMail().
          *
-         * @param string $host Server host name or IP address (IPv6 with or without brackets).
+         * @param string|list<string|array{0: string, 1: int}> $host Server host name or IP address (IPv6 with
+         *     or without brackets), or a list of them and [host, port] pairs: tried in turn, moving on after
+         *     a connection or TLS failure or a 4xx greeting, never after a 5xx.
          * @param int $port Server port; 0 means 465 with TLS_IMPLICIT, 587 with TLS_STARTTLS, else 25.
          * @param array{
          *     tls?: int,
@@ -60,7 +62,9 @@ namespace {
          *     partial?: bool,
          *     logger?: ?callable(string): void,
          *     persistent?: bool|string,
+         *     round_robin?: bool,
          * } $options
+         *   - round_robin: with a list of hosts, start each connection at the next host (default false);
          *   - tls: one of the TLS_* constants (default TLS_IMPLICIT on port 465, else TLS_STARTTLS);
          *   - timeout: connect timeout in seconds (30);
          *   - command_timeout: deadline for each command's reply in seconds (300, RFC 5321 4.5.3.2);
@@ -84,7 +88,7 @@ namespace {
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */
-        public function __construct(string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(array|string $host = "localhost", int $port = 0, array $options = []) {}
 
         /**
          * Connects now: greeting, EHLO, STARTTLS and EHLO again (per the tls option), then AUTH if
@@ -214,6 +218,12 @@ namespace {
          * before the first reply.
          */
         public function getLastReply(): ?string {}
+
+        /**
+         * "host:port" of the current connection, or of the last host tried when none took it: with a
+         * list of hosts, which one answered. Null before the object is constructed.
+         */
+        public function getHost(): ?string {}
     }
 
     /**
