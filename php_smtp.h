@@ -87,6 +87,7 @@ typedef struct smtp_message_obj {
 	zend_string *message_id; /* set through header("Message-ID", ...) */
 	zend_string *date;       /* set through header("Date", ...) */
 	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
+	bool require_tls;        /* requireTls(): REQUIRETLS (RFC 8689) on MAIL */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;

@@ -84,6 +84,8 @@ namespace Smtp {
 
         public function dsn(array $options): static {}
 
+        public function requireTls(bool $required = true): static {}
+
         public function toString(): string {}
     }
 

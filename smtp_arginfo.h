@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e85d751bb5867eb2dc3c2ba6b98f7a9112682d6d */
+ * Stub hash: 40d55d0614c9361d8f74b147dd862f18b12a39f7 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -116,6 +116,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_dsn, 0, 1, IS
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_requireTls, 0, 0, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, required, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_toString, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -160,6 +164,7 @@ ZEND_METHOD(Smtp_Message, attachData);
 ZEND_METHOD(Smtp_Message, embed);
 ZEND_METHOD(Smtp_Message, header);
 ZEND_METHOD(Smtp_Message, dsn);
+ZEND_METHOD(Smtp_Message, requireTls);
 ZEND_METHOD(Smtp_Message, toString);
 ZEND_METHOD(Smtp_Result, __construct);
 ZEND_METHOD(Smtp_Exception, getReply);
@@ -208,6 +213,7 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, dsn, arginfo_class_Smtp_Message_dsn, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, requireTls, arginfo_class_Smtp_Message_requireTls, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };

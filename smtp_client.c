@@ -1565,6 +1565,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	o->env.dsn_ret = o->dsn_ret ? ZSTR_VAL(o->dsn_ret) : NULL;
 	o->env.dsn_envid = o->dsn_envid ? ZSTR_VAL(o->dsn_envid) : NULL;
 	if (o->m) {
+		o->env.requiretls = o->m->require_tls;
 		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
 		o->body_fn = message_body;
 		o->body_ctx = o;

@@ -266,6 +266,8 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		caps->eightbitmime = 1;
 	} else if (!strcmp(kw, "SMTPUTF8")) {
 		caps->smtputf8 = 1;
+	} else if (!strcmp(kw, "REQUIRETLS")) {
+		caps->requiretls = 1;
 	} else if (!strcmp(kw, "DSN")) {
 		caps->dsn = 1;
 	} else if (!strcmp(kw, "ENHANCEDSTATUSCODES")) {

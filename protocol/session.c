@@ -912,6 +912,9 @@ static smtp_status build_mail_line(smtp_session *s, const smtp_envelope *env, sm
 		smtp_buf_append_str(line, " ENVID=");
 		append_xtext(line, env->dsn_envid);
 	}
+	if (env->requiretls) {
+		smtp_buf_append_str(line, " REQUIRETLS");
+	}
 	return line->failed ? fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL) : SMTP_OK;
 }
 
@@ -1323,6 +1326,11 @@ static smtp_status check_envelope(smtp_session *s, const smtp_envelope *env, smt
 	}
 	if (env->smtputf8 && !s->caps.smtputf8) {
 		return fail(s, SMTP_ERR_REPLY, 0, "the message needs SMTPUTF8, which the server does not offer", NULL);
+	}
+	if (env->requiretls && (!s->caps.requiretls || !s->tls_active)) {
+		return fail(s, SMTP_ERR_TLS, 0, s->tls_active
+			? "the message requires REQUIRETLS (RFC 8689), which the server does not offer"
+			: "the message requires REQUIRETLS (RFC 8689), which needs a TLS connection", NULL);
 	}
 	if (s->caps.size_limit && env->size > s->caps.size_limit) {
 		char msg[128];

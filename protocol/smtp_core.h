@@ -173,6 +173,7 @@ typedef struct smtp_capabilities {
 	uint64_t size_limit;  /* SIZE parameter, 0 when none given */
 	int auth_plain, auth_login, auth_cram_md5, auth_xoauth2;
 	int auth_scram_sha1, auth_scram_sha256, auth_oauthbearer;
+	int requiretls;       /* RFC 8689 */
 } smtp_capabilities;
 
 void smtp_capabilities_free(smtp_capabilities *caps);
@@ -278,6 +279,7 @@ typedef struct smtp_envelope {
 	uint64_t size;              /* message size for SIZE=, 0 when unknown */
 	const char *dsn_ret;        /* "FULL" / "HDRS" or NULL */
 	const char *dsn_envid;      /* xtext-encoded by the core, or NULL */
+	int requiretls;             /* RFC 8689: MAIL ... REQUIRETLS; refused (SMTP_ERR_TLS) when not offered over TLS */
 } smtp_envelope;
 
 typedef struct smtp_send_result {

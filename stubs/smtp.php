@@ -368,6 +368,16 @@ namespace Smtp {
          */
         public function dsn(array $options): static {}
 
+        /**
+         * REQUIRETLS (RFC 8689) for this message: MAIL carries REQUIRETLS, asking every server on the way
+         * to relay it only over verified TLS (else it bounces). When the server does not offer REQUIRETLS,
+         * or the connection is not encrypted, the send fails before MAIL with an \Smtp\TlsException
+         * (not transient) and nothing is sent; the connection stays usable for other messages.
+         *
+         * @param bool $required False takes it back.
+         */
+        public function requireTls(bool $required = true): static {}
+
         /** The exact RFC 5322 bytes send() would transmit (before dot-stuffing), Bcc excluded. */
         public function toString(): string {}
     }

@@ -1076,6 +1076,49 @@ static void test_input_checks(void)
 }
 
 /* DSN parameters (RFC 3461, RFC 6533): only when DSN is advertised, values encoded as xtext. */
+/* REQUIRETLS (RFC 8689): on MAIL when offered over TLS; refused before MAIL otherwise */
+static void test_requiretls(void)
+{
+	script sc;
+	smtp_session *s;
+	smtp_send_result res;
+	smtp_envelope env;
+	smtp_recipient rcpt[1] = {{"a@example.com", NULL, NULL, NULL}};
+	text_body b = {"x", 1};
+	int variant;
+
+	memset(&env, 0, sizeof(env));
+	env.from = "s@example.com";
+	env.rcpt = rcpt;
+	env.rcpt_count = 1;
+	env.requiretls = 1;
+	/* 0: offered over TLS; 1: not offered over TLS; 2: offered, but the channel is cleartext */
+	for (variant = 0; variant < 3; variant++) {
+		script_init(&sc);
+		serve(&sc, "220 mx\r\n");
+		serve(&sc, variant == 1 ? "250-mx\r\n250 PIPELINING\r\n" : "250-mx\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
+		serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+		serve(&sc, "250 ok\r\n");
+		s = session_for(&sc);
+		if (variant != 2) {
+			smtp_session_set_tls_active(s, 1); /* as after implicit TLS */
+		}
+		CHECK(smtp_session_open(s, "h", variant == 2 ? SMTP_TLS_NONE : SMTP_TLS_IMPLICIT) == SMTP_OK);
+		CHECK(smtp_session_capabilities(s)->requiretls == (variant != 1));
+		if (variant == 0) {
+			CHECK(smtp_session_send(s, &env, write_text, &b, &res) == SMTP_OK);
+			CHECK(strstr(sent(&sc), "MAIL FROM:<s@example.com> REQUIRETLS\r\n") != NULL);
+		} else {
+			CHECK(smtp_session_send(s, &env, write_text, &b, &res) == SMTP_ERR_TLS);
+			CHECK(strstr(sent(&sc), "MAIL") == NULL);
+			CHECK(strstr(smtp_session_error(s), "REQUIRETLS") != NULL && smtp_session_usable(s));
+		}
+		smtp_send_result_free(&res);
+		smtp_session_free(s);
+		script_free(&sc);
+	}
+}
+
 static void test_dsn_params(void)
 {
 	script sc;
@@ -1271,6 +1314,7 @@ int main(void)
 	test_deadlines();
 	test_input_checks();
 	test_dsn_params();
+	test_requiretls();
 	test_batch();
 	return test_summary("test_core");
 }
