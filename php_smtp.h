@@ -87,6 +87,7 @@ typedef struct smtp_message_obj {
 	zend_string *message_id; /* set through header("Message-ID", ...) */
 	zend_string *date;       /* set through header("Date", ...) */
 	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
+	bool require_tls;        /* requireTls(): REQUIRETLS (RFC 8689) on MAIL */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;
@@ -141,6 +142,9 @@ zend_result smtp_message_add_header(smtp_message_obj *m, zend_string *name, zend
 
 /* ---- Smtp --------------------------------------------------------------------------------------- */
 
+typedef struct smtp_dkim_config smtp_dkim_config; /* option "dkim" (smtp_dkim.c) */
+typedef struct smtp_dkim_job smtp_dkim_job;       /* one message being signed */
+
 typedef struct smtp_client_obj {
 	/* configuration */
 	zend_string *host;
@@ -159,7 +163,11 @@ typedef struct smtp_client_obj {
 	bool chunking;
 	bool partial;
 	zval logger;                  /* callable or UNDEF */
+	zval password_provider;       /* callable giving the password (an OAuth token), or UNDEF; after logger (get_gc) */
 	zval persistent;              /* false, true or a string id (smtp_persistent.c) */
+	HashTable *hosts;             /* several hosts: [host, port] pairs tried in turn; NULL for one (host/port) */
+	bool round_robin;             /* start each connection at the next host of the list */
+	smtp_dkim_config *dkim;       /* DKIM signers, or NULL */
 
 	/* connection */
 	php_stream *stream;
@@ -176,6 +184,9 @@ typedef struct smtp_client_obj {
 
 	zend_object std;
 } smtp_client_obj;
+
+/* smtp.host as a comma-separated list: the hosts after the first, each with c->port. */
+void smtp_client_set_host_list(smtp_client_obj *c, const char *csv);
 
 static inline smtp_client_obj *smtp_client_from_obj(zend_object *obj)
 {
@@ -218,6 +229,11 @@ typedef struct smtp_outgoing {
 	smtp_body_fn body_fn;
 	void *body_ctx;
 	char body_err[256];           /* why the message writer failed, when it did */
+	/* DKIM (smtp_dkim.c): the signing job, the octets its fields add, the boundary generator it fixes */
+	smtp_dkim_job *dkim;
+	uint64_t dkim_size;
+	smtp_random_fn random;        /* NULL: smtp_php_random */
+	void *random_ctx;
 } smtp_outgoing;
 
 /* An empty one (safe to free). */

@@ -18,6 +18,7 @@
 #include "ext/spl/spl_exceptions.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 #include "smtp_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(smtp)
@@ -179,6 +180,7 @@ static PHP_MINIT_FUNCTION(smtp)
 	smtp_client_register_handlers();
 	smtp_message_register_handlers();
 	smtp_persistent_minit(module_number);
+	smtp_dkim_minit(module_number);
 
 	if (SMTP_G(override_mail)) {
 		smtp_mail_override_install();
@@ -208,7 +210,7 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "SMTP client", "enabled");
 	php_info_print_table_row(2, "Version", PHP_SMTP_VERSION);
 	php_info_print_table_row(2, "TLS (through ext/openssl streams)", smtp_tls_available() ? "available" : "unavailable");
-	php_info_print_table_row(2, "AUTH mechanisms", "PLAIN, LOGIN, CRAM-MD5, XOAUTH2");
+	php_info_print_table_row(2, "AUTH mechanisms", "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER");
 	php_info_print_table_row(2, "Extensions used", "PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE, DSN, "
 		"ENHANCEDSTATUSCODES, STARTTLS");
 	php_info_print_table_row(2, "mail() override", SMTP_G(override_mail) ? "active" : "off");

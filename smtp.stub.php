@@ -19,7 +19,7 @@ namespace {
         /** @var int */
         public const TLS_OPPORTUNISTIC = 3;
 
-        public function __construct(string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(array|string $host = "localhost", int $port = 0, array $options = []) {}
 
         public function connect(): void {}
 
@@ -43,6 +43,8 @@ namespace {
         public function getCapabilities(): array {}
 
         public function getLastReply(): ?string {}
+
+        public function getHost(): ?string {}
     }
 
     function smtp_mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = ""): bool {}
@@ -81,6 +83,8 @@ namespace Smtp {
         public function header(string $name, string $value): static {}
 
         public function dsn(array $options): static {}
+
+        public function requireTls(bool $required = true): static {}
 
         public function toString(): string {}
     }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4689ca6aa8f90a72cf43b5e3f9e969a7ccb57937 */
+ * Stub hash: 40d55d0614c9361d8f74b147dd862f18b12a39f7 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -10,7 +10,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Smtp___construct, 0, 0, 0)
-	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"localhost\"")
+	ZEND_ARG_TYPE_MASK(0, host, MAY_BE_ARRAY|MAY_BE_STRING, "\"localhost\"")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, port, IS_LONG, 0, "0")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
@@ -57,6 +57,8 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_getLastReply, 0, 0, IS_STRING, 1)
 ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_getHost arginfo_class_Smtp_getLastReply
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_from, 0, 1, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO(0, address, IS_STRING, 0)
@@ -114,6 +116,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_dsn, 0, 1, IS
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_requireTls, 0, 0, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, required, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_toString, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -141,6 +147,7 @@ ZEND_METHOD(Smtp, quit);
 ZEND_METHOD(Smtp, isConnected);
 ZEND_METHOD(Smtp, getCapabilities);
 ZEND_METHOD(Smtp, getLastReply);
+ZEND_METHOD(Smtp, getHost);
 ZEND_METHOD(Smtp_Message, from);
 ZEND_METHOD(Smtp_Message, sender);
 ZEND_METHOD(Smtp_Message, to);
@@ -156,6 +163,7 @@ ZEND_METHOD(Smtp_Message, attachData);
 ZEND_METHOD(Smtp_Message, embed);
 ZEND_METHOD(Smtp_Message, header);
 ZEND_METHOD(Smtp_Message, dsn);
+ZEND_METHOD(Smtp_Message, requireTls);
 ZEND_METHOD(Smtp_Message, toString);
 ZEND_METHOD(Smtp_Result, __construct);
 ZEND_METHOD(Smtp_Exception, getReply);
@@ -181,6 +189,7 @@ static const zend_function_entry class_Smtp_methods[] = {
 	ZEND_ME(Smtp, isConnected, arginfo_class_Smtp_isConnected, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, getCapabilities, arginfo_class_Smtp_getCapabilities, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, getLastReply, arginfo_class_Smtp_getLastReply, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, getHost, arginfo_class_Smtp_getHost, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -200,6 +209,7 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, dsn, arginfo_class_Smtp_Message_dsn, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, requireTls, arginfo_class_Smtp_Message_requireTls, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };

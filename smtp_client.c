@@ -16,8 +16,10 @@
 #include "zend_smart_str.h"
 #include "ext/standard/file.h"
 #include "ext/standard/php_string.h"
+#include "ext/random/php_random.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 
 static zend_object_handlers smtp_client_handlers;
 
@@ -50,7 +52,8 @@ int smtp_parse_auth_mech(const char *s, size_t len)
 		int mech;
 	} mechs[] = {
 		{"PLAIN", SMTP_AUTH_PLAIN}, {"LOGIN", SMTP_AUTH_LOGIN}, {"CRAM-MD5", SMTP_AUTH_CRAM_MD5},
-		{"XOAUTH2", SMTP_AUTH_XOAUTH2},
+		{"XOAUTH2", SMTP_AUTH_XOAUTH2}, {"SCRAM-SHA-1", SMTP_AUTH_SCRAM_SHA1},
+		{"SCRAM-SHA-256", SMTP_AUTH_SCRAM_SHA256}, {"OAUTHBEARER", SMTP_AUTH_OAUTHBEARER},
 	};
 	size_t i;
 	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++) {
@@ -121,6 +124,7 @@ zend_object *smtp_client_create(zend_class_entry *ce)
 	c->std.handlers = &smtp_client_handlers;
 	ZVAL_UNDEF(&c->context);
 	ZVAL_UNDEF(&c->logger);
+	ZVAL_UNDEF(&c->password_provider);
 	ZVAL_FALSE(&c->persistent);
 	c->tls_mode = SMTP_TLS_STARTTLS;
 	c->timeout = DEFAULT_TIMEOUT;
@@ -179,7 +183,12 @@ static void smtp_client_free(zend_object *obj)
 	wipe_password(c);
 	zval_ptr_dtor(&c->context);
 	zval_ptr_dtor(&c->logger);
+	zval_ptr_dtor(&c->password_provider);
 	zval_ptr_dtor(&c->persistent);
+	if (c->hosts) {
+		zend_array_destroy(c->hosts);
+	}
+	smtp_dkim_config_free(c->dkim);
 	if (c->logger_exception) {
 		OBJ_RELEASE(c->logger_exception);
 	}
@@ -189,9 +198,9 @@ static void smtp_client_free(zend_object *obj)
 static HashTable *smtp_client_get_gc(zend_object *obj, zval **table, int *n)
 {
 	smtp_client_obj *c = smtp_client_from_obj(obj);
-	/* the logger may be a closure holding this object */
+	/* the logger and the password provider may be closures holding this object */
 	*table = &c->logger;
-	*n = 1;
+	*n = 2;
 	return zend_std_get_properties(obj);
 }
 
@@ -269,10 +278,63 @@ static void after_error(smtp_client_obj *c)
 	}
 }
 
+/*
+ * A password given as a callable (an OAuth token provider): called when a connection is opened (before
+ * the persistent key, which then holds the token's digest like a password's) and once more when the
+ * server refuses the token. An exception from it, or anything but a string, is an AuthenticationException
+ * that says so, and nothing is sent.
+ */
+static bool refresh_password(smtp_client_obj *c)
+{
+	zval retval;
+	zend_object *thrown;
+
+	if (Z_TYPE(c->password_provider) == IS_UNDEF) {
+		return true;
+	}
+	ZVAL_UNDEF(&retval);
+	if (call_user_function(NULL, NULL, &c->password_provider, &retval, 0, NULL) != SUCCESS || EG(exception)) {
+		thrown = EG(exception);
+		if (thrown) {
+			GC_ADDREF(thrown);
+			zend_clear_exception();
+		}
+		zval_ptr_dtor(&retval);
+		smtp_throw(smtp_ce_AuthenticationException, 0, NULL, NULL, false,
+			"the password callable threw an exception (see getPrevious()); no AUTH was sent");
+		if (thrown) {
+			zend_exception_set_previous(EG(exception), thrown);
+		}
+		return false;
+	}
+	if (Z_TYPE(retval) != IS_STRING) {
+		smtp_throw(smtp_ce_AuthenticationException, 0, NULL, NULL, false,
+			"the password callable returned %s, not a string; no AUTH was sent", zend_zval_type_name(&retval));
+		zval_ptr_dtor(&retval);
+		return false;
+	}
+	wipe_password(c);
+	c->password = zend_string_init(Z_STRVAL(retval), Z_STRLEN(retval), 0);
+	zval_ptr_dtor(&retval);
+	return true;
+}
+
 static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_string *secret, int mech)
 {
 	smtp_status st = smtp_session_auth(c->session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
 		ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
+	if (st == SMTP_ERR_AUTH && secret == c->password && Z_TYPE(c->password_provider) != IS_UNDEF
+		&& (mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) && smtp_session_usable(c->session)
+		&& smtp_session_error_reply(c->session)->code == 535) {
+		/* the token expired (XOAUTH2's error JSON then 535, OAUTHBEARER's error): a fresh one, once */
+		if (!refresh_password(c)) {
+			after_error(c);
+			return FAILURE;
+		}
+		secret = c->password;
+		st = smtp_session_auth(c->session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
+			ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
+	}
 	if (st != SMTP_OK) {
 		smtp_throw_status(st, c->session, NULL, NULL);
 		after_error(c);
@@ -283,9 +345,17 @@ static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_strin
 }
 
 /* Connect, greet, EHLO, TLS as configured, then AUTH with the configured credentials when with_auth. */
+/* SCRAM's client nonce: the CSPRNG or nothing (no fallback: a guessable nonce would allow replays). */
+static int scram_nonce(void *ctx, unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	return php_random_bytes_silent(buf, len) == SUCCESS ? 0 : -1;
+}
+
 /* This object's timeouts, extensions and logger on its session. */
 static void configure_session(smtp_client_obj *c)
 {
+	smtp_session_set_nonce_source(c->session, scram_nonce, NULL);
 	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
 	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
 	if (Z_TYPE(c->logger) != IS_UNDEF) {
@@ -313,14 +383,18 @@ static bool reuse_kept(smtp_client_obj *c, bool with_auth)
 		|| client_auth(c, c->username, c->password, c->auth_mech) == SUCCESS;
 }
 
-static zend_result client_open(smtp_client_obj *c, bool with_auth)
+static zend_result client_open_host(smtp_client_obj *c, bool with_auth, bool *retryable)
 {
 	smtp_status st;
 	zend_string *helo;
 
+	*retryable = false;
 	if (c->session) {
 		smtp_session_free(c->session);
 		c->session = NULL;
+	}
+	if (with_auth && c->username && !refresh_password(c)) {
+		return FAILURE;
 	}
 	if (smtp_persistent_attach(c)) {
 		if (reuse_kept(c, with_auth)) {
@@ -334,6 +408,7 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 	}
 	if (smtp_transport_connect(c) != SUCCESS) {
 		smtp_persistent_closed(c); /* nothing to keep: leave the id to other objects */
+		*retryable = true;         /* refused, unreachable, or a failed implicit-TLS handshake */
 		return FAILURE;
 	}
 	c->session = smtp_session_new(smtp_persistent_transport(c));
@@ -356,6 +431,9 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		} else {
 			smtp_throw_status(st, c->session, NULL, NULL);
 		}
+		/* a drop, a TLS failure or a 4xx (421 greeting) is this host's problem; a 5xx is an answer */
+		*retryable = st == SMTP_ERR_TLS || st == SMTP_ERR_IO || st == SMTP_ERR_CLOSED || st == SMTP_ERR_TIMEOUT
+			|| smtp_session_error_transient(c->session);
 		client_quit_quietly(c, seconds_to_ms(c->command_timeout));
 		return FAILURE;
 	}
@@ -368,6 +446,70 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		}
 	}
 	return SUCCESS;
+}
+
+/* Round robin over the host list, for the whole process (each worker spreads its own connections). */
+ZEND_TLS uint32_t round_robin_next;
+
+static void set_current_host(smtp_client_obj *c, zval *pair)
+{
+	zend_string_release(c->host);
+	c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(pair), 0)));
+	c->port = Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(pair), 1));
+}
+
+/*
+ * Open a connection to the host, or to the first host of the list that takes it: a connection refused or
+ * dropped, a TLS failure or a 4xx greeting moves on to the next host; a permanent error (5xx, AUTH
+ * refused) stops there. When every host failed, one ConnectionException names each host and its error,
+ * with their exceptions as its previous chain.
+ */
+static zend_result client_open(smtp_client_obj *c, bool with_auth)
+{
+	uint32_t n, i, start;
+	zend_object *chain = NULL;
+	smart_str why = {0};
+	bool retryable;
+
+	if (!c->hosts) {
+		return client_open_host(c, with_auth, &retryable);
+	}
+	n = zend_hash_num_elements(c->hosts);
+	start = c->round_robin ? round_robin_next++ % n : 0;
+	for (i = 0; i < n; i++) {
+		zend_object *ex;
+		zval rv, *msg;
+		set_current_host(c, zend_hash_index_find(c->hosts, (start + i) % n));
+		if (client_open_host(c, with_auth, &retryable) == SUCCESS) {
+			if (chain) {
+				OBJ_RELEASE(chain);
+			}
+			smart_str_free(&why);
+			return SUCCESS;
+		}
+		if (!retryable || !EG(exception)) {
+			if (chain) {
+				OBJ_RELEASE(chain);
+			}
+			smart_str_free(&why);
+			return FAILURE;
+		}
+		ex = EG(exception);
+		msg = zend_read_property(zend_ce_exception, ex, "message", sizeof("message") - 1, 1, &rv);
+		smart_str_append_printf(&why, "%s%s port " ZEND_LONG_FMT ": %s", i ? "; " : "", ZSTR_VAL(c->host), c->port,
+			Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "");
+		GC_ADDREF(ex);
+		zend_clear_exception();
+		if (chain) {
+			zend_exception_set_previous(ex, chain); /* the earlier hosts' exceptions below this one */
+		}
+		chain = ex;
+	}
+	smart_str_0(&why);
+	smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "no host took the connection: %s", ZSTR_VAL(why.s));
+	zend_exception_set_previous(EG(exception), chain);
+	smart_str_free(&why);
+	return FAILURE;
 }
 
 /* The connection, ready for a command: reused when the server has said nothing since its last reply,
@@ -532,8 +674,18 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 	}
 	if (zend_string_equals_literal(key, "password")) {
 		/* a private copy: it is wiped when released, which must never touch the caller's string */
+		zval_ptr_dtor(&c->password_provider);
+		ZVAL_UNDEF(&c->password_provider);
+		if ((Z_TYPE_P(v) == IS_OBJECT || Z_TYPE_P(v) == IS_ARRAY) && zend_is_callable(v, 0, NULL)) {
+			/* a token provider; a string is always the password itself, never a function name */
+			wipe_password(c);
+			ZVAL_COPY(&c->password_provider, v);
+			return true;
+		}
 		if (Z_TYPE_P(v) != IS_STRING && Z_TYPE_P(v) != IS_NULL) {
-			return opt_string(key, v, &c->password, true);
+			zend_argument_type_error(3, "option \"password\" must be a string, a callable (Closure, invokable "
+				"object or array) or null, %s given", zend_zval_type_name(v));
+			return false;
 		}
 		wipe_password(c);
 		c->password = Z_TYPE_P(v) == IS_STRING ? zend_string_init(Z_STRVAL_P(v), Z_STRLEN_P(v), 0) : NULL;
@@ -550,11 +702,15 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		}
 		c->auth_mech = smtp_parse_auth_mech(Z_STRVAL_P(v), Z_STRLEN_P(v));
 		if (c->auth_mech < 0) {
-			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or "
+			zend_argument_value_error(3, "option \"auth\" must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", "
+				"\"SCRAM-SHA-1\", \"SCRAM-SHA-256\", \"OAUTHBEARER\" or "
 				"\"XOAUTH2\"");
 			return false;
 		}
 		return true;
+	}
+	if (zend_string_equals_literal(key, "round_robin")) {
+		return opt_bool(key, v, &c->round_robin);
 	}
 	if (zend_string_equals_literal(key, "allow_plaintext_auth")) {
 		return opt_bool(key, v, &c->allow_plaintext_auth);
@@ -597,6 +753,16 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 		ZVAL_COPY(&c->persistent, v);
 		return true;
 	}
+	if (zend_string_equals_literal(key, "dkim")) {
+		smtp_dkim_config *cfg = Z_TYPE_P(v) == IS_NULL ? NULL : smtp_dkim_config_from_option(v, "Smtp::__construct(): "
+			"Argument #3 ($options) option \"dkim\"");
+		if (!cfg && Z_TYPE_P(v) != IS_NULL) {
+			return false;
+		}
+		smtp_dkim_config_free(c->dkim);
+		c->dkim = cfg;
+		return true;
+	}
 	zend_argument_value_error(3, "contains unknown option \"%s\"", ZSTR_VAL(key));
 	return false;
 }
@@ -604,6 +770,7 @@ static bool apply_option(smtp_client_obj *c, zend_string *key, zval *v, bool *tl
 ZEND_METHOD(Smtp, __construct)
 {
 	zend_string *host = NULL;
+	HashTable *host_list = NULL;
 	zend_long port = 0;
 	HashTable *options = NULL;
 	smtp_client_obj *c = smtp_client_from_obj(Z_OBJ_P(ZEND_THIS));
@@ -613,7 +780,7 @@ ZEND_METHOD(Smtp, __construct)
 
 	ZEND_PARSE_PARAMETERS_START(0, 3)
 		Z_PARAM_OPTIONAL
-		Z_PARAM_STR(host)
+		Z_PARAM_ARRAY_HT_OR_STR(host_list, host)
 		Z_PARAM_LONG(port)
 		Z_PARAM_ARRAY_HT(options)
 	ZEND_PARSE_PARAMETERS_END();
@@ -625,6 +792,30 @@ ZEND_METHOD(Smtp, __construct)
 	if (host && !host_ok(host)) {
 		zend_argument_value_error(1, "must be a host name or an IP address");
 		RETURN_THROWS();
+	}
+	if (host_list) {
+		zval *item;
+		if (zend_hash_num_elements(host_list) == 0) {
+			zend_argument_value_error(1, "must not be an empty list of hosts");
+			RETURN_THROWS();
+		}
+		ZEND_HASH_FOREACH_VAL(host_list, item) {
+			zval *h = item, *p = NULL;
+			ZVAL_DEREF(item);
+			if (Z_TYPE_P(item) == IS_ARRAY) {
+				h = zend_hash_index_find(Z_ARRVAL_P(item), 0);
+				p = zend_hash_index_find(Z_ARRVAL_P(item), 1);
+				if (zend_hash_num_elements(Z_ARRVAL_P(item)) != 2 || !h || !p || Z_TYPE_P(p) != IS_LONG
+					|| Z_LVAL_P(p) < 1 || Z_LVAL_P(p) > 65535) {
+					zend_argument_value_error(1, "must list host names or [host, port] pairs (port 1 to 65535)");
+					RETURN_THROWS();
+				}
+			}
+			if (Z_TYPE_P(h) != IS_STRING || !host_ok(Z_STR_P(h))) {
+				zend_argument_value_error(1, "must list host names or IP addresses, or [host, port] pairs");
+				RETURN_THROWS();
+			}
+		} ZEND_HASH_FOREACH_END();
 	}
 	if (port < 0 || port > 65535) {
 		zend_argument_value_error(2, "must be between 0 and 65535");
@@ -641,7 +832,7 @@ ZEND_METHOD(Smtp, __construct)
 			}
 		} ZEND_HASH_FOREACH_END();
 	}
-	if (c->username && !c->password) {
+	if (c->username && !c->password && Z_TYPE(c->password_provider) == IS_UNDEF) {
 		zend_argument_value_error(3, "option \"password\" is required with option \"username\"");
 		RETURN_THROWS();
 	}
@@ -652,7 +843,64 @@ ZEND_METHOD(Smtp, __construct)
 		port = c->tls_mode == SMTP_TLS_IMPLICIT ? 465 : c->tls_mode == SMTP_TLS_STARTTLS ? 587 : 25;
 	}
 	c->port = port;
+	if (host_list) {
+		zval *item, pair;
+		c->hosts = zend_new_array(zend_hash_num_elements(host_list));
+		ZEND_HASH_FOREACH_VAL(host_list, item) {
+			ZVAL_DEREF(item);
+			array_init_size(&pair, 2);
+			if (Z_TYPE_P(item) == IS_ARRAY) {
+				add_next_index_str(&pair, zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(item), 0))));
+				add_next_index_long(&pair, Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(item), 1)));
+			} else {
+				add_next_index_str(&pair, zend_string_copy(Z_STR_P(item)));
+				add_next_index_long(&pair, port);
+			}
+			zend_hash_next_index_insert_new(c->hosts, &pair);
+		} ZEND_HASH_FOREACH_END();
+		c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 0)));
+		c->port = Z_LVAL_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 1));
+		return;
+	}
 	c->host = host ? zend_string_copy(host) : zend_string_init("localhost", sizeof("localhost") - 1, 0);
+}
+
+void smtp_client_set_host_list(smtp_client_obj *c, const char *csv)
+{
+	const char *p = csv;
+	zval pair;
+	if (!strchr(csv, ',')) {
+		return;
+	}
+	c->hosts = zend_new_array(4);
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
+			len--;
+		}
+		if (len) {
+			array_init_size(&pair, 2);
+			add_next_index_stringl(&pair, p, len);
+			add_next_index_long(&pair, c->port);
+			zend_hash_next_index_insert_new(c->hosts, &pair);
+		}
+		if (!end) {
+			break;
+		}
+		p = end + 1;
+	}
+	if (zend_hash_num_elements(c->hosts) == 0) {
+		zend_array_destroy(c->hosts);
+		c->hosts = NULL;
+		return;
+	}
+	zend_string_release(c->host);
+	c->host = zend_string_copy(Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(zend_hash_index_find(c->hosts, 0)), 0)));
 }
 
 /* ---- connect / login / simple commands ---------------------------------------------------------- */
@@ -690,7 +938,8 @@ ZEND_METHOD(Smtp, login)
 	if (mechanism) {
 		mech = smtp_parse_auth_mech(ZSTR_VAL(mechanism), ZSTR_LEN(mechanism));
 		if (mech < 0) {
-			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\" or \"XOAUTH2\"");
+			zend_argument_value_error(3, "must be one of \"PLAIN\", \"LOGIN\", \"CRAM-MD5\", \"SCRAM-SHA-1\", "
+				"\"SCRAM-SHA-256\", \"XOAUTH2\" or \"OAUTHBEARER\"");
 			RETURN_THROWS();
 		}
 	} else if (c->username) {
@@ -705,6 +954,8 @@ ZEND_METHOD(Smtp, login)
 			zend_string_release(c->username);
 		}
 		wipe_password(c);
+		zval_ptr_dtor(&c->password_provider); /* login()'s password replaces a provider */
+		ZVAL_UNDEF(&c->password_provider);
 		c->username = zend_string_copy(user);
 		c->password = zend_string_init(ZSTR_VAL(password), ZSTR_LEN(password), 0);
 		c->auth_mech = mech;
@@ -778,6 +1029,17 @@ ZEND_METHOD(Smtp, getCapabilities)
 	for (i = 0; i < caps->count; i++) {
 		add_assoc_string(return_value, caps->items[i].keyword, caps->items[i].param ? caps->items[i].param : "");
 	}
+}
+
+ZEND_METHOD(Smtp, getHost)
+{
+	smtp_client_obj *c = CLIENT();
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!c->host) {
+		RETURN_NULL();
+	}
+	RETURN_STR(zend_strpprintf(0, "%s:" ZEND_LONG_FMT, ZSTR_VAL(c->host), c->port));
 }
 
 ZEND_METHOD(Smtp, getLastReply)
@@ -949,7 +1211,8 @@ static smtp_status raw_body(void *ctx, smtp_sink *sink)
 static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
 	smtp_outgoing *o = ctx;
-	return smtp_mime_write(&o->b.msg, sink, smtp_php_random, NULL, o->body_err, sizeof(o->body_err));
+	return smtp_mime_write(&o->b.msg, sink, o->random ? o->random : smtp_php_random, o->random_ctx, o->body_err,
+		sizeof(o->body_err));
 }
 
 /* ---- a raw message read from a stream ------------------------------------------------------------ */
@@ -1119,6 +1382,11 @@ void smtp_outgoing_release_build(smtp_outgoing *o)
 		o->list = NULL;
 		o->built = false;
 	}
+	smtp_dkim_job_free(o->dkim);
+	o->dkim = NULL;
+	o->dkim_size = 0;
+	o->random = NULL;
+	o->random_ctx = NULL;
 	o->prepared = false;
 	smtp_idn_release(o);
 }
@@ -1297,6 +1565,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	o->env.dsn_ret = o->dsn_ret ? ZSTR_VAL(o->dsn_ret) : NULL;
 	o->env.dsn_envid = o->dsn_envid ? ZSTR_VAL(o->dsn_envid) : NULL;
 	if (o->m) {
+		o->env.requiretls = o->m->require_tls;
 		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
 		o->body_fn = message_body;
 		o->body_ctx = o;
@@ -1316,6 +1585,9 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	}
 	o->body_err[0] = '\0';
 	o->built = true;
+	if (c->dkim && smtp_dkim_attach(c->dkim, o) != SUCCESS) {
+		return FAILURE;
+	}
 	return SUCCESS;
 }
 
@@ -1332,7 +1604,7 @@ zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 	if (o->m && caps && caps->size_advertised) {
 		/* SIZE= (RFC 1870): counted without reading the attachments; 0 (left out) when a size is unknown */
 		uint64_t size = 0;
-		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size : 0;
+		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size + o->dkim_size : 0;
 	}
 	o->prepared = true;
 	return SUCCESS;

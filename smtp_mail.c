@@ -21,6 +21,7 @@
 #include "ext/standard/php_mail.h"
 
 #include "php_smtp.h"
+#include "smtp_dkim_binding.h"
 
 /* ---- settings ------------------------------------------------------------------------------------ */
 
@@ -52,14 +53,27 @@ int smtp_ini_tls_mode(const char *s)
 
 bool smtp_ini_host_valid(const char *s)
 {
-	size_t i, len = strlen(s);
-	if (len > 255) {
+	/* one host name or address, or a comma-separated list of them (tried in order) */
+	size_t i, len = strlen(s), item = 0;
+	if (len > 1024) {
 		return false;
 	}
-	for (i = 0; i < len; i++) {
+	for (i = 0; i <= len; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.'
-			|| ch == '-' || ch == '_' || ch == ':' || ch == '[' || ch == ']' || ch == '%')) {
+		if (ch == ',' || ch == '\0') {
+			if (item == 0 || item > 255) {
+				return false; /* an empty item, or a name longer than DNS allows */
+			}
+			item = 0;
+		} else if (ch == ' ' || ch == '\t') {
+			/* white space only around the commas */
+			if (item != 0 && s[i + 1] != ',' && s[i + 1] != ' ' && s[i + 1] != '\t' && s[i + 1] != '\0') {
+				return false;
+			}
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.'
+			|| ch == '-' || ch == '_' || ch == ':' || ch == '[' || ch == ']' || ch == '%') {
+			item++;
+		} else {
 			return false;
 		}
 	}
@@ -1080,6 +1094,7 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	smtp_mail_server(&host, &c->port, &tls_mode);
 	c->host = zend_string_init(host, strlen(host), 0);
 	c->tls_mode = tls_mode;
+	smtp_client_set_host_list(c, ZSTR_VAL(c->host)); /* "a, b, c": tried in order */
 	/* smtp.timeout bounds every step of the call: the connection and each reply */
 	c->timeout = c->command_timeout = c->data_timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;
 	if (SMTP_G(helo) && SMTP_G(helo)[0]) {
@@ -1089,6 +1104,9 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 		c->username = zend_string_init(SMTP_G(username), strlen(SMTP_G(username)), 0);
 		c->password = zend_string_init(SMTP_G(password) ? SMTP_G(password) : "",
 			SMTP_G(password) ? strlen(SMTP_G(password)) : 0, 0);
+	}
+	if (!smtp_dkim_ini_attach(c)) {
+		goto out;
 	}
 
 	{

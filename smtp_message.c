@@ -444,6 +444,7 @@ static zend_object *smtp_message_clone(zend_object *old)
 	dst->message_id = str_copy_or_null(src->message_id);
 	dst->date = str_copy_or_null(src->date);
 	ZVAL_COPY(&dst->dsn, &src->dsn);
+	dst->require_tls = src->require_tls;
 	if (src->header_count) {
 		dst->headers = safe_emalloc(src->header_count, sizeof(*dst->headers), 0);
 		dst->header_cap = dst->header_count = src->header_count;
@@ -1228,6 +1229,21 @@ ZEND_METHOD(Smtp_Message, dsn)
 	} else {
 		ZVAL_COPY_VALUE(&m->dsn, &normal);
 	}
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
+
+/* REQUIRETLS (RFC 8689) for this message: every hop must use verified TLS, or it bounces. */
+ZEND_METHOD(Smtp_Message, requireTls)
+{
+	bool required = true;
+	smtp_message_obj *m = THIS_MESSAGE();
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_BOOL(required)
+	ZEND_PARSE_PARAMETERS_END();
+
+	m->require_tls = required;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 

@@ -18,6 +18,12 @@ const char *smtp_auth_mech_name(smtp_auth_mech mech)
 		return "CRAM-MD5";
 	case SMTP_AUTH_XOAUTH2:
 		return "XOAUTH2";
+	case SMTP_AUTH_SCRAM_SHA1:
+		return "SCRAM-SHA-1";
+	case SMTP_AUTH_SCRAM_SHA256:
+		return "SCRAM-SHA-256";
+	case SMTP_AUTH_OAUTHBEARER:
+		return "OAUTHBEARER";
 	default:
 		return "";
 	}
@@ -42,6 +48,24 @@ static smtp_status xoauth2_message(smtp_auth_state *a, smtp_buf *out)
 	return smtp_buf_append(out, "\001\001", 2);
 }
 
+/* RFC 7628 3.1: gs2-header "n,a=" user "," then ^A "auth=Bearer " token ^A ^A. */
+static smtp_status oauthbearer_message(smtp_auth_state *a, smtp_buf *out)
+{
+	size_t i;
+	smtp_buf_append_str(out, "n,a=");
+	for (i = 0; i < a->user_len; i++) {
+		char c = a->user[i];
+		if (c == '=' || c == ',') { /* RFC 5801 4: saslname */
+			smtp_buf_append_str(out, c == '=' ? "=3D" : "=2C");
+		} else {
+			smtp_buf_append(out, &c, 1);
+		}
+	}
+	smtp_buf_append_str(out, ",\001auth=Bearer ");
+	smtp_buf_append(out, a->secret, a->secret_len);
+	return smtp_buf_append(out, "\001\001", 2);
+}
+
 smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initial)
 {
 	*has_initial = 0;
@@ -54,9 +78,37 @@ smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initia
 		*has_initial = 1;
 		a->step = 1;
 		return xoauth2_message(a, out);
+	case SMTP_AUTH_OAUTHBEARER:
+		*has_initial = 1;
+		a->step = 1;
+		return oauthbearer_message(a, out);
+	case SMTP_AUTH_SCRAM_SHA1:
+	case SMTP_AUTH_SCRAM_SHA256:
+		*has_initial = 1;
+		a->step = 1;
+		return smtp_scram_first(a, out);
 	default:
 		return SMTP_OK;
 	}
+}
+
+int smtp_auth_complete(const smtp_auth_state *a)
+{
+	if (a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256) {
+		return a->server_verified;
+	}
+	return 1;
+}
+
+void smtp_auth_state_clear(smtp_auth_state *a)
+{
+	volatile unsigned char *p = a->server_sig;
+	size_t i;
+	smtp_buf_wipe(&a->scram);
+	for (i = 0; i < sizeof(a->server_sig); i++) {
+		p[i] = 0;
+	}
+	a->server_verified = 0;
 }
 
 smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out)
@@ -95,6 +147,19 @@ smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge
 	case SMTP_AUTH_XOAUTH2:
 		/* a challenge here carries the server's JSON error; an empty answer lets it send the final 5xx */
 		return step == 1 ? SMTP_OK : SMTP_ERR_AUTH;
+	case SMTP_AUTH_OAUTHBEARER:
+		/* RFC 7628 3.2.3: the challenge is the server's JSON error; the answer is a lone ^A, then 5xx */
+		return step == 1 ? smtp_buf_append(out, "\001", 1) : SMTP_ERR_AUTH;
+	case SMTP_AUTH_SCRAM_SHA1:
+	case SMTP_AUTH_SCRAM_SHA256:
+		/* 1: server-first -> client-final; 2: server-final checked, answered with an empty line */
+		if (step == 1) {
+			return smtp_scram_final(a, challenge, len, out);
+		}
+		if (step == 2) {
+			return smtp_scram_verify(a, challenge, len);
+		}
+		return SMTP_ERR_AUTH;
 	default:
 		return SMTP_ERR_AUTH;
 	}

@@ -266,6 +266,8 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		caps->eightbitmime = 1;
 	} else if (!strcmp(kw, "SMTPUTF8")) {
 		caps->smtputf8 = 1;
+	} else if (!strcmp(kw, "REQUIRETLS")) {
+		caps->requiretls = 1;
 	} else if (!strcmp(kw, "DSN")) {
 		caps->dsn = 1;
 	} else if (!strcmp(kw, "ENHANCEDSTATUSCODES")) {
@@ -284,6 +286,9 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		caps->auth_login |= list_has(param, "LOGIN");
 		caps->auth_cram_md5 |= list_has(param, "CRAM-MD5");
 		caps->auth_xoauth2 |= list_has(param, "XOAUTH2");
+		caps->auth_scram_sha1 |= list_has(param, "SCRAM-SHA-1");
+		caps->auth_scram_sha256 |= list_has(param, "SCRAM-SHA-256");
+		caps->auth_oauthbearer |= list_has(param, "OAUTHBEARER");
 	}
 }
 

@@ -47,6 +47,9 @@ struct smtp_session {
 	/* secrets to blank out of replies and the transcript while AUTH runs */
 	const char *redact[3];
 	size_t redact_len[3];
+
+	smtp_nonce_fn nonce;        /* SCRAM's client nonce */
+	void *nonce_ctx;
 };
 
 /* ---- errors -------------------------------------------------------------------------------------- */
@@ -220,6 +223,12 @@ void smtp_session_set_extensions(smtp_session *s, int pipelining, int chunking)
 {
 	s->want_pipelining = pipelining;
 	s->want_chunking = chunking;
+}
+
+void smtp_session_set_nonce_source(smtp_session *s, smtp_nonce_fn fn, void *ctx)
+{
+	s->nonce = fn;
+	s->nonce_ctx = ctx;
 }
 
 int smtp_session_tls_active(const smtp_session *s)
@@ -510,6 +519,10 @@ smtp_status smtp_session_open(smtp_session *s, const char *helo, smtp_tls_mode m
 static smtp_auth_mech pick_mechanism(const smtp_session *s)
 {
 	const smtp_capabilities *c = &s->caps;
+	/* SCRAM first: the password never crosses the wire and the server proves it knows it */
+	if (c->auth_scram_sha256 || c->auth_scram_sha1) {
+		return c->auth_scram_sha256 ? SMTP_AUTH_SCRAM_SHA256 : SMTP_AUTH_SCRAM_SHA1;
+	}
 	if (s->tls_active) {
 		return c->auth_plain ? SMTP_AUTH_PLAIN : c->auth_login ? SMTP_AUTH_LOGIN
 			: c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : SMTP_AUTH_AUTO;
@@ -526,6 +539,9 @@ static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
 	case SMTP_AUTH_LOGIN: return c->auth_login;
 	case SMTP_AUTH_CRAM_MD5: return c->auth_cram_md5;
 	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
+	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
+	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
+	case SMTP_AUTH_OAUTHBEARER: return c->auth_oauthbearer;
 	default: return 0;
 	}
 }
@@ -615,6 +631,11 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			goto done;
 		}
 		if (s->parser.reply.code == 235) {
+			if (!smtp_auth_complete(a)) {
+				/* whoever answered never proved it knows the password: not a session to send over */
+				st = fail(s, SMTP_ERR_AUTH, 1,
+					"authentication aborted: the server accepted SCRAM without sending its signature", NULL);
+			}
 			goto done;
 		}
 		if (s->parser.reply.code != 334) {
@@ -640,8 +661,11 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			st = dst == SMTP_OK ? smtp_auth_respond(a, (const unsigned char *)challenge.data, challenge.len, &raw)
 				: SMTP_ERR_NOMEM;
 			if (st != SMTP_OK) {
+				/* a SCRAM server that fails its checks may not be the real one: the session ends */
+				int scram = a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256;
 				auth_cancel(s);
-				st = fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: unexpected challenge from the server", NULL);
+				st = fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
+					a->error ? a->error : "unexpected challenge from the server");
 				goto done;
 			}
 		}
@@ -666,6 +690,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	smtp_auth_state a;
 	smtp_status st;
 	smtp_buf plain, plain64;
+	char cnonce[33];
 
 	if (!s->usable) {
 		return fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
@@ -678,7 +703,8 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 		return fail(s, SMTP_ERR_INPUT, 0, "the user name contains CR, LF or NUL", NULL);
 	}
 	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
-		|| (mech == SMTP_AUTH_XOAUTH2 && (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
+		|| ((mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER)
+			&& (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
 		return fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
 	}
 	if (mech == SMTP_AUTH_AUTO) {
@@ -696,11 +722,30 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	a.user_len = user_len;
 	a.secret = secret;
 	a.secret_len = secret_len;
+	smtp_buf_init(&a.scram);
+	if (mech == SMTP_AUTH_SCRAM_SHA1 || mech == SMTP_AUTH_SCRAM_SHA256) {
+		unsigned char rnd[24];
+		const char *why;
+		smtp_buf prepped;
+		smtp_buf_init(&prepped);
+		st = smtp_saslprep(secret, secret_len, &prepped, &why);
+		smtp_buf_wipe(&prepped);
+		if (st != SMTP_OK) {
+			return fail(s, st, 0, "the password cannot be used with SCRAM", why);
+		}
+		if (!s->nonce || s->nonce(s->nonce_ctx, rnd, sizeof(rnd)) != 0) {
+			return fail(s, SMTP_ERR_AUTH, 0, "no random source for the SCRAM nonce", NULL);
+		}
+		smtp_base64_encode(rnd, sizeof(rnd), cnonce);
+		cnonce[32] = '\0';
+		a.cnonce = cnonce;
+		a.cnonce_len = 32;
+	}
 
 	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
 	smtp_buf_init(&plain);
 	smtp_buf_init(&plain64);
-	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2) {
+	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) {
 		int has;
 		smtp_auth_state b = a;
 		smtp_auth_initial(&b, &plain, &has);
@@ -724,6 +769,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 		}
 	}
 	s->redact[0] = s->redact[1] = s->redact[2] = NULL;
+	smtp_auth_state_clear(&a);
 	smtp_buf_wipe(&plain);
 	smtp_buf_wipe(&plain64);
 	return st;
@@ -865,6 +911,9 @@ static smtp_status build_mail_line(smtp_session *s, const smtp_envelope *env, sm
 	if (s->caps.dsn && env->dsn_envid) {
 		smtp_buf_append_str(line, " ENVID=");
 		append_xtext(line, env->dsn_envid);
+	}
+	if (env->requiretls) {
+		smtp_buf_append_str(line, " REQUIRETLS");
 	}
 	return line->failed ? fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL) : SMTP_OK;
 }
@@ -1277,6 +1326,11 @@ static smtp_status check_envelope(smtp_session *s, const smtp_envelope *env, smt
 	}
 	if (env->smtputf8 && !s->caps.smtputf8) {
 		return fail(s, SMTP_ERR_REPLY, 0, "the message needs SMTPUTF8, which the server does not offer", NULL);
+	}
+	if (env->requiretls && (!s->caps.requiretls || !s->tls_active)) {
+		return fail(s, SMTP_ERR_TLS, 0, s->tls_active
+			? "the message requires REQUIRETLS (RFC 8689), which the server does not offer"
+			: "the message requires REQUIRETLS (RFC 8689), which needs a TLS connection", NULL);
 	}
 	if (s->caps.size_limit && env->size > s->caps.size_limit) {
 		char msg[128];

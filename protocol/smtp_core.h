@@ -172,6 +172,8 @@ typedef struct smtp_capabilities {
 	int pipelining, chunking, starttls, eightbitmime, smtputf8, dsn, enhanced, size_advertised;
 	uint64_t size_limit;  /* SIZE parameter, 0 when none given */
 	int auth_plain, auth_login, auth_cram_md5, auth_xoauth2;
+	int auth_scram_sha1, auth_scram_sha256, auth_oauthbearer;
+	int requiretls;       /* RFC 8689 */
 } smtp_capabilities;
 
 void smtp_capabilities_free(smtp_capabilities *caps);
@@ -202,12 +204,19 @@ typedef enum smtp_tls_mode {
 } smtp_tls_mode;
 
 typedef enum smtp_auth_mech {
-	SMTP_AUTH_AUTO = 0,   /* best the server offers: CRAM-MD5, PLAIN, LOGIN (XOAUTH2 only when asked) */
+	SMTP_AUTH_AUTO = 0,   /* best the server offers: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN, LOGIN and
+	                         CRAM-MD5 (CRAM-MD5 first in cleartext); XOAUTH2 only when asked */
 	SMTP_AUTH_PLAIN,
 	SMTP_AUTH_LOGIN,
 	SMTP_AUTH_CRAM_MD5,
-	SMTP_AUTH_XOAUTH2
+	SMTP_AUTH_XOAUTH2,
+	SMTP_AUTH_SCRAM_SHA1,
+	SMTP_AUTH_SCRAM_SHA256,
+	SMTP_AUTH_OAUTHBEARER /* RFC 7628; like XOAUTH2, only when asked */
 } smtp_auth_mech;
+
+/* Fills buf with len bytes from a CSPRNG; returns 0, or non-zero when none is available. */
+typedef int (*smtp_nonce_fn)(void *ctx, unsigned char *buf, size_t len);
 
 /* Called with each transcript line, "C: ..." or "S: ...", without CRLF, credentials redacted. */
 typedef void (*smtp_log_fn)(void *ud, const char *line, size_t len);
@@ -232,7 +241,11 @@ smtp_status smtp_session_open(smtp_session *s, const char *helo, smtp_tls_mode m
 int smtp_session_tls_active(const smtp_session *s);
 void smtp_session_set_tls_active(smtp_session *s, int active);
 
-/* AUTH. Refused with SMTP_ERR_AUTH before any byte when the channel is cleartext and !allow_plaintext. */
+/* Where SCRAM's client nonce comes from; without one, SCRAM is refused before any byte. */
+void smtp_session_set_nonce_source(smtp_session *s, smtp_nonce_fn fn, void *ctx);
+
+/* AUTH. Refused with SMTP_ERR_AUTH before any byte when the channel is cleartext and !allow_plaintext.
+ * SCRAM also fails (SMTP_ERR_AUTH, session unusable) when the server's signature is wrong or missing. */
 smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *user, size_t user_len,
 	const char *secret, size_t secret_len, int allow_plaintext);
 
@@ -266,6 +279,7 @@ typedef struct smtp_envelope {
 	uint64_t size;              /* message size for SIZE=, 0 when unknown */
 	const char *dsn_ret;        /* "FULL" / "HDRS" or NULL */
 	const char *dsn_envid;      /* xtext-encoded by the core, or NULL */
+	int requiretls;             /* RFC 8689: MAIL ... REQUIRETLS; refused (SMTP_ERR_TLS) when not offered over TLS */
 } smtp_envelope;
 
 typedef struct smtp_send_result {

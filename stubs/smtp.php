@@ -42,7 +42,9 @@ namespace {
         /**
          * Configures a client; nothing is sent until connect(), send() or sendMail().
          *
-         * @param string $host Server host name or IP address (IPv6 with or without brackets).
+         * @param string|list<string|array{0: string, 1: int}> $host Server host name or IP address (IPv6 with
+         *     or without brackets), or a list of them and [host, port] pairs: tried in turn, moving on after
+         *     a connection or TLS failure or a 4xx greeting, never after a 5xx.
          * @param int $port Server port; 0 means 465 with TLS_IMPLICIT, 587 with TLS_STARTTLS, else 25.
          * @param array{
          *     tls?: int,
@@ -60,16 +62,21 @@ namespace {
          *     partial?: bool,
          *     logger?: ?callable(string): void,
          *     persistent?: bool|string,
+         *     round_robin?: bool,
          * } $options
+         *   - round_robin: with a list of hosts, start each connection at the next host (default false);
          *   - tls: one of the TLS_* constants (default TLS_IMPLICIT on port 465, else TLS_STARTTLS);
          *   - timeout: connect timeout in seconds (30);
          *   - command_timeout: deadline for each command's reply in seconds (300, RFC 5321 4.5.3.2);
          *   - data_timeout: deadline for the reply to the end of the message data in seconds (600);
          *   - helo: the name sent with EHLO (default: this machine's FQDN, else "localhost");
          *   - context: stream context options, e.g. ['ssl' => ['cafile' => '/path/ca.pem']];
-         *   - username, password: credentials; when set, connect() authenticates (for XOAUTH2 the
-         *     password is the OAuth 2.0 access token);
-         *   - auth: "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2" (default: the best one the server offers);
+         *   - username, password: credentials; when set, connect() authenticates (for XOAUTH2 and
+         *     OAUTHBEARER the password is the OAuth 2.0 access token). password may be a callable (Closure,
+         *     invokable object or array; never a string) returning it: called when a connection is opened,
+         *     and once more, with AUTH retried once, when the server refuses the token with 535;
+         *   - auth: "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" or
+         *     "OAUTHBEARER" (default: the best one the server offers, SCRAM-SHA-256 then SCRAM-SHA-1 first);
          *   - allow_plaintext_auth: allow AUTH without TLS (default false);
          *   - pipelining, chunking: use PIPELINING and CHUNKING/BDAT when offered (default true);
          *   - partial: false (default) aborts a send if any recipient is rejected, nothing is delivered;
@@ -81,7 +88,7 @@ namespace {
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */
-        public function __construct(string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(array|string $host = "localhost", int $port = 0, array $options = []) {}
 
         /**
          * Connects now: greeting, EHLO, STARTTLS and EHLO again (per the tls option), then AUTH if
@@ -99,10 +106,13 @@ namespace {
          *
          * @param string $user User name.
          * @param string $password Password, or the access token for XOAUTH2.
-         * @param string|null $mechanism "PLAIN", "LOGIN", "CRAM-MD5" or "XOAUTH2"; null picks the best offered.
+         * @param string|null $mechanism "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5",
+         *     "XOAUTH2" or "OAUTHBEARER"; null picks the best offered (SCRAM first).
          * @throws \Smtp\AuthenticationException when refused, or when the connection is not encrypted
-         *     and allow_plaintext_auth is not set (no credential byte is sent then).
-         * @throws \ValueError on an unknown mechanism or a user name with CR, LF or NUL.
+         *     and allow_plaintext_auth is not set (no credential byte is sent then), or when a SCRAM
+         *     server's nonce, iteration count or signature is wrong (the connection is then closed).
+         * @throws \ValueError on an unknown mechanism, a user name with CR, LF or NUL, or (SCRAM) a
+         *     password with a character SASLprep prohibits.
          */
         public function login(string $user, #[\SensitiveParameter] string $password, ?string $mechanism = null): void {}
 
@@ -208,6 +218,12 @@ namespace {
          * before the first reply.
          */
         public function getLastReply(): ?string {}
+
+        /**
+         * "host:port" of the current connection, or of the last host tried when none took it: with a
+         * list of hosts, which one answered. Null before the object is constructed.
+         */
+        public function getHost(): ?string {}
     }
 
     /**
@@ -353,6 +369,16 @@ namespace Smtp {
          *     an address the message does not go to.
          */
         public function dsn(array $options): static {}
+
+        /**
+         * REQUIRETLS (RFC 8689) for this message: MAIL carries REQUIRETLS, asking every server on the way
+         * to relay it only over verified TLS (else it bounces). When the server does not offer REQUIRETLS,
+         * or the connection is not encrypted, the send fails before MAIL with an \Smtp\TlsException
+         * (not transient) and nothing is sent; the connection stays usable for other messages.
+         *
+         * @param bool $required False takes it back.
+         */
+        public function requireTls(bool $required = true): static {}
 
         /** The exact RFC 5322 bytes send() would transmit (before dot-stuffing), Bcc excluded. */
         public function toString(): string {}

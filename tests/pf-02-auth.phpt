@@ -1,5 +1,5 @@
 --TEST--
-Real Postfix: AUTH PLAIN, LOGIN and CRAM-MD5 (auth option and login()) on submission and smtps; wrong password -> AuthenticationException 535, object usable afterwards
+Real Postfix: AUTH PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1 and SCRAM-SHA-256 (auth option and login()) on submission and smtps, SCRAM-SHA-256 by default; wrong password -> AuthenticationException 535, object usable afterwards
 --SKIPIF--
 <?php require __DIR__ . '/postfix/postfix.inc'; pf_skipif(); ?>
 --FILE--
@@ -46,7 +46,7 @@ function auth_lines(array $log): array
 foreach (['submission', 'smtps'] as $port) {
     foreach (array_merge($env['auth_mechs'], [null]) as $mech) {
         foreach (['option', 'login()'] as $how) {
-            $label = sprintf('%-10s %-8s %s', $port, $mech ?? 'default', $how);
+            $label = sprintf('%-10s %-13s %s', $port, $mech ?? 'default', $how);
             $log = [];
             $opts = ['logger' => function (string $l) use (&$log) { $log[] = $l; }];
             if ($how === 'option') {
@@ -65,7 +65,7 @@ foreach (['submission', 'smtps'] as $port) {
             $a = auth_lines($log);
             if (count($a) !== 1) {
                 $problems[] = count($a) . ' AUTH commands';
-            } elseif ($mech !== null && !preg_match('/^C: AUTH ' . preg_quote($mech, '/') . '( |$)/', $a[0])) {
+            } elseif (!preg_match('/^C: AUTH ' . preg_quote($mech ?? 'SCRAM-SHA-256', '/') . '( |$)/', $a[0])) {
                 $problems[] = "sent '{$a[0]}'";
             }
             $problems = array_merge($problems, leaks($log, $leaks));
@@ -85,6 +85,8 @@ $cases = [
     ['smtps', 'PLAIN', 'login()', true],
     ['submission', 'LOGIN', 'login()', true],
     ['smtps', 'LOGIN', 'option', false],
+    ['submission', 'SCRAM-SHA-256', 'option', false],
+    ['smtps', 'SCRAM-SHA-1', 'login()', true],
     ['submission', 'CRAM-MD5', 'login()', false],
 ];
 $bad = ['wrong-password', base64_encode('wrong-password')];
@@ -119,29 +121,39 @@ foreach ($cases as [$port, $mech, $how, $again]) {
     }
     $problems = array_merge($problems, leaks($log, array_merge($leaks, $bad)));
     pf_catch(fn() => $smtp->quit());
-    pf_report(sprintf('%-10s %-8s %s', $port, $mech, $how . ($again ? ' + login()' : '')), $problems, 30);
+    pf_report(sprintf('%-10s %-13s %s', $port, $mech, $how . ($again ? ' + login()' : '')), $problems, 30);
 }
 ?>
 --EXPECT--
-submission PLAIN    option     ok
-submission PLAIN    login()    ok
-submission LOGIN    option     ok
-submission LOGIN    login()    ok
-submission CRAM-MD5 option     ok
-submission CRAM-MD5 login()    ok
-submission default  option     ok
-submission default  login()    ok
-smtps      PLAIN    option     ok
-smtps      PLAIN    login()    ok
-smtps      LOGIN    option     ok
-smtps      LOGIN    login()    ok
-smtps      CRAM-MD5 option     ok
-smtps      CRAM-MD5 login()    ok
-smtps      default  option     ok
-smtps      default  login()    ok
+submission PLAIN         option ok
+submission PLAIN         login() ok
+submission LOGIN         option ok
+submission LOGIN         login() ok
+submission CRAM-MD5      option ok
+submission CRAM-MD5      login() ok
+submission SCRAM-SHA-1   option ok
+submission SCRAM-SHA-1   login() ok
+submission SCRAM-SHA-256 option ok
+submission SCRAM-SHA-256 login() ok
+submission default       option ok
+submission default       login() ok
+smtps      PLAIN         option ok
+smtps      PLAIN         login() ok
+smtps      LOGIN         option ok
+smtps      LOGIN         login() ok
+smtps      CRAM-MD5      option ok
+smtps      CRAM-MD5      login() ok
+smtps      SCRAM-SHA-1   option ok
+smtps      SCRAM-SHA-1   login() ok
+smtps      SCRAM-SHA-256 option ok
+smtps      SCRAM-SHA-256 login() ok
+smtps      default       option ok
+smtps      default       login() ok
 -- wrong password
-submission PLAIN    option     ok
-smtps      PLAIN    login() + login() ok
-submission LOGIN    login() + login() ok
-smtps      LOGIN    option     ok
-submission CRAM-MD5 login()    ok
+submission PLAIN         option ok
+smtps      PLAIN         login() + login() ok
+submission LOGIN         login() + login() ok
+smtps      LOGIN         option ok
+submission SCRAM-SHA-256 option ok
+smtps      SCRAM-SHA-1   login() + login() ok
+submission CRAM-MD5      login() ok

@@ -1,5 +1,5 @@
 --TEST--
-Security 24: logger transcript, exception messages/traces and getLastReply() never contain the password, its base64, or the token
+Security 24: logger transcript, exception messages/traces and getLastReply() never contain the password, its base64, or the token (also with SCRAM, OAUTHBEARER and a token provider)
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
@@ -22,6 +22,7 @@ function secrets(string $user, string $secret): array
         base64_encode("\0$user\0$secret"),
         base64_encode("$user\0$user\0$secret"),
         base64_encode("user=$user\x01auth=Bearer $secret\x01\x01"),
+        base64_encode("n,a=$user,\x01auth=Bearer $secret\x01\x01"),
         rtrim(base64_encode($secret), '='),
         substr($secret, 0, 12),      // getTraceAsString() shortens string arguments
     ];
@@ -29,16 +30,19 @@ function secrets(string $user, string $secret): array
 $cert = fake_cert('localhost');
 $tls = ['tls' => Smtp::TLS_STARTTLS, 'context' => ['ssl' => ['cafile' => $cert['ca'], 'peer_name' => 'localhost']]];
 
-foreach (['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'] as $mech) {
-    $secret = $mech === 'XOAUTH2' ? $token : $pass;
+foreach (['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER', 'SCRAM-SHA-1', 'SCRAM-SHA-256'] as $mech) {
+    $oauth = $mech === 'XOAUTH2' || $mech === 'OAUTHBEARER';
+    $secret = $oauth ? $token : $pass;
     foreach (['good', 'bad'] as $which) {
-        foreach (['login()', 'options'] as $how) {
+        foreach ($oauth ? ['login()', 'options', 'provider'] : ['login()', 'options'] as $how) {
             $log = [];
-            $srv = fake_auto(['starttls' => true, 'auth' => ['user' => $user, 'password' => $which === 'good' ? $secret : 'other']],
-                ['tls' => $cert]);
+            $srv = fake_auto(['starttls' => true, 'auth' => ['user' => $user, 'password' => $which === 'good' ? $secret : 'other',
+                'mechs' => 'PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER SCRAM-SHA-1 SCRAM-SHA-256']], ['tls' => $cert]);
             $opts = $tls + ['logger' => function ($l) use (&$log) { $log[] = $l; }];
             if ($how === 'options') {
                 $opts += ['username' => $user, 'password' => $secret, 'auth' => $mech];
+            } elseif ($how === 'provider') {
+                $opts += ['username' => $user, 'password' => fn() => $secret, 'auth' => $mech];
             }
             $smtp = fake_client($srv, $opts);
             $e = fake_catch(function () use ($smtp, $how, $user, $secret, $mech) {
@@ -81,25 +85,41 @@ foreach (['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'] as $mech) {
                     }
                 }
             }
-            printf("%-8s %-4s %-7s %s\n", $mech, $which, $how, $p ? 'FAIL ' . implode('; ', array_unique($p)) : 'ok');
+            printf("%-13s %-4s %-8s %s\n", $mech, $which, $how, $p ? 'FAIL ' . implode('; ', array_unique($p)) : 'ok');
         }
     }
 }
 ?>
 --EXPECT--
-PLAIN    good login() ok
-PLAIN    good options ok
-PLAIN    bad  login() ok
-PLAIN    bad  options ok
-LOGIN    good login() ok
-LOGIN    good options ok
-LOGIN    bad  login() ok
-LOGIN    bad  options ok
-CRAM-MD5 good login() ok
-CRAM-MD5 good options ok
-CRAM-MD5 bad  login() ok
-CRAM-MD5 bad  options ok
-XOAUTH2  good login() ok
-XOAUTH2  good options ok
-XOAUTH2  bad  login() ok
-XOAUTH2  bad  options ok
+PLAIN         good login()  ok
+PLAIN         good options  ok
+PLAIN         bad  login()  ok
+PLAIN         bad  options  ok
+LOGIN         good login()  ok
+LOGIN         good options  ok
+LOGIN         bad  login()  ok
+LOGIN         bad  options  ok
+CRAM-MD5      good login()  ok
+CRAM-MD5      good options  ok
+CRAM-MD5      bad  login()  ok
+CRAM-MD5      bad  options  ok
+XOAUTH2       good login()  ok
+XOAUTH2       good options  ok
+XOAUTH2       good provider ok
+XOAUTH2       bad  login()  ok
+XOAUTH2       bad  options  ok
+XOAUTH2       bad  provider ok
+OAUTHBEARER   good login()  ok
+OAUTHBEARER   good options  ok
+OAUTHBEARER   good provider ok
+OAUTHBEARER   bad  login()  ok
+OAUTHBEARER   bad  options  ok
+OAUTHBEARER   bad  provider ok
+SCRAM-SHA-1   good login()  ok
+SCRAM-SHA-1   good options  ok
+SCRAM-SHA-1   bad  login()  ok
+SCRAM-SHA-1   bad  options  ok
+SCRAM-SHA-256 good login()  ok
+SCRAM-SHA-256 good options  ok
+SCRAM-SHA-256 bad  login()  ok
+SCRAM-SHA-256 bad  options  ok

@@ -4,7 +4,7 @@
 #   protocol/tests/run-fuzz.sh [SECONDS | -runs=N] [TARGET...]
 #
 #   SECONDS   time per target (default 20); -runs=N runs N inputs per target instead
-#   TARGET    fuzz_reply fuzz_ehlo fuzz_data fuzz_mime (default: all of them)
+#   TARGET    fuzz_reply fuzz_ehlo fuzz_data fuzz_mime fuzz_scram (default: all of them)
 #
 # The targets run one after the other (one core each), starting from the seeds in
 # protocol/tests/corpus/<target>/; new corpus entries go to a scratch directory, never into the repo.
@@ -26,7 +26,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 proto=$(cd "$here/.." && pwd)
-all_targets="fuzz_reply fuzz_ehlo fuzz_data fuzz_mime"
+all_targets="fuzz_reply fuzz_ehlo fuzz_data fuzz_mime fuzz_scram"
 
 seconds=20
 runs=

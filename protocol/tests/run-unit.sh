@@ -13,7 +13,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 proto=$(cd "$here/.." && pwd)
 CC=${CC:-gcc}
-tests="test_core test_mime"
+tests="test_core test_mime test_dkim test_scram"
 status=0
 
 fail() {

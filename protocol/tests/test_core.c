@@ -825,6 +825,178 @@ static void test_auth(void)
 	script_free(&sc);
 }
 
+/* SCRAM over the session: the nonce source gives bytes 0..23, so the client nonce is
+ * "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"; the proof and the server signature below were computed apart
+ * (Python's hashlib.pbkdf2_hmac and hmac) for user "user", password "s3cret-Pa55". */
+static int counting_nonce(void *ctx, unsigned char *buf, size_t len)
+{
+	size_t i;
+	(void)ctx;
+	for (i = 0; i < len; i++) {
+		buf[i] = (unsigned char)i;
+	}
+	return 0;
+}
+
+static int failing_nonce(void *ctx, unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	return -1;
+}
+
+#define SCRAM_FIRST "biwsbj11c2VyLHI9QUFFQ0F3UUZCZ2NJQ1FvTERBME9EeEFSRWhNVUZSWVg="
+/* r=<client nonce>srvNonce123,s=c2FsdHNhbHQ=,i=4096 */
+#define SCRAM_SERVER_FIRST "334 cj1BQUVDQXdRRkJnY0lDUW9MREEwT0R4QVJFaE1VRlJZWHNydk5vbmNlMTIzLHM9YzJGc2RITmhiSFE9LGk9NDA5Ng==\r\n"
+#define SCRAM_FINAL "Yz1iaXdzLHI9QUFFQ0F3UUZCZ2NJQ1FvTERBME9EeEFSRWhNVUZSWVhzcnZOb25jZTEyMyxwPTVBMzVLd1VXYjJvdGVhVEY5bXBzT0hCUjFWMWlHZ1Awelk1Q1VRVVdjZ289"
+/* v=blGPjAJVcz4lH3AzUi/oSqfkkKojpbXBsS09qGSzsbw= */
+#define SCRAM_SERVER_FINAL "334 dj1ibEdQakFKVmN6NGxIM0F6VWkvb1NxZmtrS29qcGJYQnNTMDlxR1N6c2J3PQ==\r\n"
+
+static smtp_session *scram_session(script *sc, const char *auth_caps)
+{
+	smtp_session *s = open_for_auth(sc, auth_caps);
+	smtp_session_set_nonce_source(s, counting_nonce, NULL);
+	return s;
+}
+
+static void test_auth_scram(void)
+{
+	script sc;
+	smtp_session *s;
+	const char *pw = "s3cret-Pa55";
+
+	/* chosen over PLAIN when offered; the whole exchange, an empty line after the server's signature */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 AUTH PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256\r\n");
+	serve(&sc, SCRAM_SERVER_FIRST);
+	serve(&sc, SCRAM_SERVER_FINAL);
+	serve(&sc, "235 2.7.0 ok\r\n");
+	s = session_for(&sc);
+	smtp_session_set_nonce_source(s, counting_nonce, NULL);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	CHECK(smtp_session_auth(s, SMTP_AUTH_AUTO, "user", 4, pw, strlen(pw), 1) == SMTP_OK);
+	CHECK(strstr(sent(&sc), "AUTH SCRAM-SHA-256 " SCRAM_FIRST "\r\n" SCRAM_FINAL "\r\n\r\n") != NULL);
+	CHECK(strstr(sent(&sc), "AUTH PLAIN") == NULL);
+	CHECK(strstr(logged(&sc), SCRAM_FINAL) == NULL); /* the proof is not logged */
+	CHECK(smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* a wrong server signature: "*", AUTH error, session over */
+	script_init(&sc);
+	s = scram_session(&sc, "SCRAM-SHA-256");
+	serve(&sc, SCRAM_SERVER_FIRST);
+	serve(&sc, "334 dj1jbEdQakFKVmN6NGxIM0F6VWkvb1NxZmtrS29qcGJYQnNTMDlxR1N6c2J3PQ==\r\n"); /* v=clGP... */
+	serve(&sc, "501 cancelled\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA256, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(smtp_session_error(s), "signature is wrong") != NULL);
+	CHECK(strstr(sent(&sc), SCRAM_FINAL "\r\n*\r\n") != NULL);
+	CHECK(!smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* 235 without the server's signature: refused all the same */
+	script_init(&sc);
+	s = scram_session(&sc, "SCRAM-SHA-256");
+	serve(&sc, SCRAM_SERVER_FIRST);
+	serve(&sc, "235 2.7.0 ok\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA256, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(smtp_session_error(s), "without sending its signature") != NULL);
+	CHECK(!smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* a nonce that is not ours: no proof sent */
+	script_init(&sc);
+	s = scram_session(&sc, "SCRAM-SHA-256");
+	serve(&sc, "334 cj1YWFhYWFgscz1jMkZzZEhOaGJIUT0saT00MDk2\r\n"); /* r=XXXXXX,s=...,i=4096 */
+	serve(&sc, "501 cancelled\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA256, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(smtp_session_error(s), "nonce") != NULL);
+	CHECK(strstr(sent(&sc), "Yz1iaXdz") == NULL && strstr(sent(&sc), "\r\n*\r\n") != NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* 535 after the proof: the server's reply in the error */
+	script_init(&sc);
+	s = scram_session(&sc, "SCRAM-SHA-256");
+	serve(&sc, SCRAM_SERVER_FIRST);
+	serve(&sc, "535 5.7.8 Authentication failed\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA256, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+	CHECK(smtp_session_error_reply(s)->code == 535);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* no downgrade: SCRAM asked for, only PLAIN offered: nothing sent */
+	script_init(&sc);
+	s = scram_session(&sc, "PLAIN LOGIN");
+	{
+		size_t before = sc.sent.len;
+		CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA256, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+		CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA1, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+		CHECK(sc.sent.len == before);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* no CSPRNG, or a password SASLprep refuses: nothing sent */
+	script_init(&sc);
+	s = open_for_auth(&sc, "SCRAM-SHA-1");
+	{
+		size_t before = sc.sent.len;
+		CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA1, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+		smtp_session_set_nonce_source(s, failing_nonce, NULL);
+		CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA1, "user", 4, pw, strlen(pw), 1) == SMTP_ERR_AUTH);
+		CHECK(strstr(smtp_session_error(s), "random") != NULL);
+		smtp_session_set_nonce_source(s, counting_nonce, NULL);
+		CHECK(smtp_session_auth(s, SMTP_AUTH_SCRAM_SHA1, "user", 4, "a\x01" "b", 3, 1) == SMTP_ERR_INPUT);
+		CHECK(sc.sent.len == before);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
+/* OAUTHBEARER (RFC 7628): the initial response, and the error challenge answered with a lone ^A */
+static void test_auth_oauthbearer(void)
+{
+	script sc;
+	smtp_session *s;
+
+	script_init(&sc);
+	s = open_for_auth(&sc, "XOAUTH2 OAUTHBEARER");
+	serve(&sc, "235 2.7.0 ok\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u=x@y", 5, "tok-123", 7, 1) == SMTP_OK);
+	/* base64("n,a=u=3Dx@y,^Aauth=Bearer tok-123^A^A") */
+	CHECK(strstr(sent(&sc), "AUTH OAUTHBEARER bixhPXU9M0R4QHksAWF1dGg9QmVhcmVyIHRvay0xMjMBAQ==\r\n") != NULL);
+	CHECK(strstr(logged(&sc), "tok-123") == NULL && strstr(logged(&sc), "bixhPXU9") == NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	script_init(&sc);
+	s = open_for_auth(&sc, "OAUTHBEARER");
+	serve(&sc, "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n"); /* {"status":"invalid_token"} */
+	serve(&sc, "535 5.7.8 token tok-123 expired\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u", 1, "tok-123", 7, 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(sent(&sc), "\r\nAQ==\r\n") != NULL);
+	CHECK(smtp_session_error_reply(s)->code == 535 && smtp_session_usable(s));
+	CHECK(strstr(smtp_session_error(s), "tok-123") == NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* not offered: nothing sent (no fallback to XOAUTH2) */
+	script_init(&sc);
+	s = open_for_auth(&sc, "XOAUTH2");
+	{
+		size_t before = sc.sent.len;
+		CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u", 1, "tok", 3, 1) == SMTP_ERR_AUTH);
+		CHECK(sc.sent.len == before);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
 static void test_deadlines(void)
 {
 	script sc;
@@ -904,6 +1076,49 @@ static void test_input_checks(void)
 }
 
 /* DSN parameters (RFC 3461, RFC 6533): only when DSN is advertised, values encoded as xtext. */
+/* REQUIRETLS (RFC 8689): on MAIL when offered over TLS; refused before MAIL otherwise */
+static void test_requiretls(void)
+{
+	script sc;
+	smtp_session *s;
+	smtp_send_result res;
+	smtp_envelope env;
+	smtp_recipient rcpt[1] = {{"a@example.com", NULL, NULL, NULL}};
+	text_body b = {"x", 1};
+	int variant;
+
+	memset(&env, 0, sizeof(env));
+	env.from = "s@example.com";
+	env.rcpt = rcpt;
+	env.rcpt_count = 1;
+	env.requiretls = 1;
+	/* 0: offered over TLS; 1: not offered over TLS; 2: offered, but the channel is cleartext */
+	for (variant = 0; variant < 3; variant++) {
+		script_init(&sc);
+		serve(&sc, "220 mx\r\n");
+		serve(&sc, variant == 1 ? "250-mx\r\n250 PIPELINING\r\n" : "250-mx\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
+		serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+		serve(&sc, "250 ok\r\n");
+		s = session_for(&sc);
+		if (variant != 2) {
+			smtp_session_set_tls_active(s, 1); /* as after implicit TLS */
+		}
+		CHECK(smtp_session_open(s, "h", variant == 2 ? SMTP_TLS_NONE : SMTP_TLS_IMPLICIT) == SMTP_OK);
+		CHECK(smtp_session_capabilities(s)->requiretls == (variant != 1));
+		if (variant == 0) {
+			CHECK(smtp_session_send(s, &env, write_text, &b, &res) == SMTP_OK);
+			CHECK(strstr(sent(&sc), "MAIL FROM:<s@example.com> REQUIRETLS\r\n") != NULL);
+		} else {
+			CHECK(smtp_session_send(s, &env, write_text, &b, &res) == SMTP_ERR_TLS);
+			CHECK(strstr(sent(&sc), "MAIL") == NULL);
+			CHECK(strstr(smtp_session_error(s), "REQUIRETLS") != NULL && smtp_session_usable(s));
+		}
+		smtp_send_result_free(&res);
+		smtp_session_free(s);
+		script_free(&sc);
+	}
+}
+
 static void test_dsn_params(void)
 {
 	script sc;
@@ -1094,9 +1309,12 @@ int main(void)
 	test_chunking();
 	test_starttls();
 	test_auth();
+	test_auth_scram();
+	test_auth_oauthbearer();
 	test_deadlines();
 	test_input_checks();
 	test_dsn_params();
+	test_requiretls();
 	test_batch();
 	return test_summary("test_core");
 }

@@ -916,6 +916,77 @@ final class FakeConn
                     }
                 }
                 break;
+            case 'OAUTHBEARER':
+                // RFC 7628: gs2-header with a=user, ^A-separated key/values; a refused token gets the
+                // error JSON as a 334 challenge, answered with a lone ^A, then 535.
+                $r = $initial ?? $resp('');
+                if ($r === null) {
+                    return null;
+                }
+                $dec = (string)base64_decode($r, true);
+                $who = preg_match('/^n,a=([^,]*),/', $dec, $m) ? str_replace(['=2C', '=3D'], [',', '='], $m[1]) : null;
+                $ok = $who === $user && str_ends_with($dec, "\x01auth=Bearer $pass\x01\x01")
+                    && substr_count($dec, "\x01") === 3;
+                if (!$ok) {
+                    $err = base64_encode('{"status":"invalid_token","scope":"https://mail.example/"}');
+                    $ack = $resp($err);
+                    if ($ack === null) {
+                        return null;
+                    }
+                    $this->srv->event('oauth_ack', ['ok' => base64_decode($ack, true) === "\x01"]);
+                }
+                break;
+            case 'SCRAM-SHA-1':
+            case 'SCRAM-SHA-256':
+                // RFC 5802 server side with PHP's own hash functions; 'scram_fault' breaks one step:
+                // nonce (not extending the client's), iterations (i=1), signature (wrong server
+                // signature), no_signature (235 straight after the proof), reject (535 after the proof).
+                $algo = $mech === 'SCRAM-SHA-1' ? 'sha1' : 'sha256';
+                $fault = $a['scram_fault'] ?? null;
+                $r = $initial ?? $resp('');
+                if ($r === null) {
+                    return null;
+                }
+                $first = (string)base64_decode($r, true);
+                if (!preg_match('/^n,,(n=([^,]*),r=([\x21-\x2b\x2d-\x7e]+))$/', $first, $m)) {
+                    $this->reply("501 5.5.2 Malformed SCRAM client-first-message\r\n");
+                    return null;
+                }
+                [, $bare, $who, $cnonce] = $m;
+                $who = str_replace(['=2C', '=3D'], [',', '='], $who);
+                $nonce = ($fault === 'nonce' ? strrev($cnonce) : $cnonce) . bin2hex(random_bytes(8));
+                $salt = random_bytes(12);
+                $iter = $fault === 'iterations' ? 1 : (int)($a['scram_iterations'] ?? 4096);
+                $serverFirst = "r=$nonce,s=" . base64_encode($salt) . ",i=$iter";
+                $r = $resp(base64_encode($serverFirst));
+                if ($r === null) {
+                    return null;
+                }
+                $this->srv->event('scram_final', ['sent' => true]);
+                $final = (string)base64_decode($r, true);
+                $salted = hash_pbkdf2($algo, $pass, $salt, $iter, 0, true);
+                $storedKey = hash($algo, hash_hmac($algo, 'Client Key', $salted, true), true);
+                $ok = false;
+                if (preg_match('/^(c=biws,r=([^,]+)),p=([A-Za-z0-9+\/=]+)$/', $final, $m) && $m[2] === $nonce) {
+                    $authMessage = "$bare,$serverFirst,{$m[1]}";
+                    $clientKey = base64_decode($m[3]) ^ hash_hmac($algo, $authMessage, $storedKey, true);
+                    $ok = $who === $user && hash_equals($storedKey, hash($algo, $clientKey, true));
+                }
+                if ($ok && $fault === 'reject') {
+                    $ok = false;
+                }
+                if ($ok && $fault !== 'no_signature') {
+                    $sig = hash_hmac($algo, $authMessage, hash_hmac($algo, 'Server Key', $salted, true), true);
+                    if ($fault === 'signature') {
+                        $sig[0] = chr(ord($sig[0]) ^ 1);
+                    }
+                    $r = $resp(base64_encode('v=' . base64_encode($sig)));
+                    if ($r === null) {
+                        return null;
+                    }
+                    $ok = $r === '';
+                }
+                break;
         }
         $this->srv->event('auth', ['mech' => $mech, 'user' => $who, 'ok' => $ok]);
         $this->reply($ok ? "235 2.7.0 Authentication successful\r\n" : $fail);

@@ -153,7 +153,7 @@ log_path = $DOV/dovecot.log
 protocols = none
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 auth_verbose = yes
 auth_failure_delay = 0
 passdb {
@@ -192,7 +192,7 @@ protocols {
 }
 ssl = no
 auth_allow_cleartext = yes
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 auth_verbose = yes
 # no delay after a failed login: the tests fail logins on purpose
 auth_failure_delay = 0
@@ -422,7 +422,7 @@ export SMTP_PF_SUBMISSION=$P_SUB
 export SMTP_PF_SMTPS=$P_SMTPS
 export SMTP_PF_USER=$(q "$USER_NAME")
 export SMTP_PF_PASSWORD=$(q "$PASSWORD")
-export SMTP_PF_AUTH_MECHS='PLAIN LOGIN CRAM-MD5'
+export SMTP_PF_AUTH_MECHS='PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256'
 export SMTP_PF_CAFILE=$(q "$TLS/ca.pem")
 export SMTP_PF_MAILDIR=$(q "$MAIL/inbox")
 export SMTP_PF_SIZE_LIMIT=$SIZE_LIMIT
@@ -438,7 +438,7 @@ cat >"$DIR/env.json" <<EOF
   "ports": {"plain": $P_PLAIN, "submission": $P_SUB, "smtps": $P_SMTPS},
   "user": $(j "$USER_NAME"),
   "password": $(j "$PASSWORD"),
-  "auth_mechs": ["PLAIN", "LOGIN", "CRAM-MD5"],
+  "auth_mechs": ["PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"],
   "cafile": $(j "$TLS/ca.pem"),
   "maildir": $(j "$MAIL/inbox"),
   "size_limit": $SIZE_LIMIT,
