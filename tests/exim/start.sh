@@ -50,6 +50,10 @@ if [ -e "$DIR" ]; then
 	bash "$HERE/stop.sh" "$DIR" || true
 	rm -rf -- "$DIR"
 fi
+if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
+	exec 3<&- 3>&-
+	die "port 127.0.0.1:$PORT is already in use (another instance? set SMTP_EXIM_PORT)"
+fi
 mkdir -p "$DIR/spool" "$DIR/log" "$DIR/mail/new" "$DIR/mail/cur" "$DIR/mail/tmp"
 touch "$DIR/.smtp-exim-test"
 chmod 755 "$DIR"
@@ -103,7 +107,9 @@ EOF
 
 # -bdf: the daemon in the foreground, in its own session; -odi: deliver at once, no queue runner
 setsid "$EXIM" -C "$DIR/exim.conf" -bdf -odi </dev/null >"$DIR/daemon.out" 2>&1 &
+daemon=$!
 for _ in $(seq 1 100); do
+	kill -0 "$daemon" 2>/dev/null || break
 	if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
 		line=''
 		IFS= read -r -t 5 line <&3 || true
@@ -112,7 +118,11 @@ for _ in $(seq 1 100); do
 	fi
 	sleep 0.1
 done
-[[ ${line:-} == 220* ]] || { cat "$DIR/daemon.out" "$DIR/log/"* >&2 2>/dev/null; die "exim did not greet on port $PORT"; }
+if [[ ${line:-} != 220* ]] || ! kill -0 "$daemon" 2>/dev/null; then
+	cat "$DIR/daemon.out" "$DIR/log/"* >&2 2>/dev/null
+	bash "$HERE/stop.sh" "$DIR" >/dev/null 2>&1
+	die "exim did not greet on port $PORT"
+fi
 
 version=$("$EXIM" -C "$DIR/exim.conf" -bV 2>/dev/null | sed -n 's/^Exim version \([^ ]*\).*/\1/p')
 cat >"$DIR/env.json" <<EOF
