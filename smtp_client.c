@@ -961,8 +961,8 @@ static smtp_status raw_body(void *ctx, smtp_sink *sink)
 static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
 	smtp_outgoing *o = ctx;
-	return smtp_mime_write(&o->b.msg, sink, o->random ? o->random : smtp_php_random, o->random_ctx, o->body_err,
-		sizeof(o->body_err));
+	smtp_boundary_rng_rewind(o->rng);
+	return smtp_mime_write(&o->b.msg, sink, smtp_boundary_random, o->rng, o->body_err, sizeof(o->body_err));
 }
 
 /* ---- a raw message read from a stream ------------------------------------------------------------ */
@@ -1135,8 +1135,8 @@ void smtp_outgoing_release_build(smtp_outgoing *o)
 	smtp_dkim_job_free(o->dkim);
 	o->dkim = NULL;
 	o->dkim_size = 0;
-	o->random = NULL;
-	o->random_ctx = NULL;
+	smtp_boundary_rng_free(o->rng);
+	o->rng = NULL;
 	o->prepared = false;
 	smtp_idn_release(o);
 }
@@ -1316,6 +1316,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	o->env.dsn_envid = o->dsn_envid ? ZSTR_VAL(o->dsn_envid) : NULL;
 	if (o->m) {
 		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
+		o->rng = smtp_boundary_rng_new(o->b.message_id, o->b.date);
 		o->body_fn = message_body;
 		o->body_ctx = o;
 	} else if (o->stream_res) {
