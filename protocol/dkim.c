@@ -307,11 +307,14 @@ smtp_status smtp_dkim_canon_header(smtp_buf *out, smtp_dkim_canon canon, const c
 
 /* ---- the sink of the first pass ----------------------------------------------------------------- */
 
+/* Each body canonicalization is hashed once, whatever the number of signers using it. */
 static void body_all(smtp_dkim *d, const char *data, size_t len)
 {
 	size_t i;
 	for (i = 0; i < d->count; i++) {
-		smtp_dkim_body_update(&d->signers[i].body, data, len);
+		if (d->signers[i].body_of == i) {
+			smtp_dkim_body_update(&d->signers[i].body, data, len);
+		}
 	}
 }
 
@@ -374,8 +377,16 @@ smtp_status smtp_dkim_init(smtp_dkim *d, const smtp_dkim_params *params, size_t 
 	}
 	d->count = count;
 	for (i = 0; i < count; i++) {
+		size_t k;
 		d->signers[i].p = params[i];
 		smtp_dkim_body_init(&d->signers[i].body, params[i].body_canon);
+		d->signers[i].body_of = i;
+		for (k = 0; k < i; k++) {
+			if (params[k].body_canon == params[i].body_canon) {
+				d->signers[i].body_of = k;
+				break;
+			}
+		}
 		smtp_buf_init(&d->signers[i].field);
 	}
 	return SMTP_OK;
@@ -649,7 +660,11 @@ smtp_status smtp_dkim_finish(smtp_dkim *d)
 		size_t k;
 		smtp_status st;
 
-		smtp_dkim_body_final(&s->body, s->body_hash);
+		if (s->body_of == i) {
+			smtp_dkim_body_final(&s->body, s->body_hash);
+		} else { /* an earlier signer (lower index) already finished it */
+			memcpy(s->body_hash, d->signers[s->body_of].body_hash, SMTP_SHA256_LEN);
+		}
 		smtp_buf_init(&h);
 		smtp_buf_init(&canon);
 		st = s->p.headers ? smtp_buf_append_str(&h, s->p.headers) : default_h(&h, &d->head, f, n);

@@ -70,6 +70,7 @@ typedef struct smtp_dkim_body {
 typedef struct smtp_dkim_signer {
 	smtp_dkim_params p;
 	smtp_dkim_body body;
+	size_t body_of;             /* the signer whose body hash this one shares (same body canonicalization) */
 	unsigned char body_hash[SMTP_SHA256_LEN];
 	unsigned char digest[SMTP_SHA256_LEN];
 	smtp_buf field;             /* "DKIM-Signature: ...b=" after finish, complete with CRLF after the signature */
