@@ -437,6 +437,39 @@ void smtp_boundary_random(void *ctx, unsigned char *buf, size_t len)
 	}
 }
 
+/* The body hashes with libcrypto's SHA-256, several times faster than the core's portable one (CPU
+ * instructions); the header hash, a few hundred bytes, stays with the core. */
+static void *evp_sha256_create(void)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		md = NULL;
+	}
+	return md;
+}
+
+static void evp_sha256_update(void *ctx, const void *data, size_t len)
+{
+	EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len);
+}
+
+static void evp_sha256_finish(void *ctx, unsigned char out[SMTP_SHA256_LEN])
+{
+	unsigned int len = SMTP_SHA256_LEN;
+	EVP_DigestFinal_ex((EVP_MD_CTX *)ctx, out, &len);
+	EVP_MD_CTX_free((EVP_MD_CTX *)ctx);
+}
+
+static void evp_sha256_discard(void *ctx)
+{
+	EVP_MD_CTX_free((EVP_MD_CTX *)ctx);
+}
+
+static const smtp_hash_ops evp_sha256_ops = {
+	evp_sha256_create, evp_sha256_update, evp_sha256_finish, evp_sha256_discard
+};
+
 static smtp_status signed_body(void *ctx, smtp_sink *sink)
 {
 	smtp_dkim_job *job = ctx;
@@ -516,7 +549,7 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 	for (i = 0; i < cfg->count; i++) {
 		params[i] = cfg->keys[i].p;
 	}
-	st = smtp_dkim_init(&job->d, params, cfg->count);
+	st = smtp_dkim_init_ex(&job->d, params, cfg->count, &evp_sha256_ops);
 	efree(params);
 	if (st != SMTP_OK) {
 		smtp_dkim_job_free(job);
