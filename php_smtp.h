@@ -87,6 +87,7 @@ typedef struct smtp_message_obj {
 	zend_string *message_id; /* set through header("Message-ID", ...) */
 	zend_string *date;       /* set through header("Date", ...) */
 	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
+	zval smime;              /* smime() in its normal form (smtp_smime.c), or UNDEF */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;

@@ -84,6 +84,8 @@ namespace Smtp {
 
         public function listUnsubscribe(string $httpsUrl, ?string $mailto = null): static {}
 
+        public function smime(array $options): static {}
+
         public function dsn(array $options): static {}
 
         public function toString(): string {}

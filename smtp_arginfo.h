@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 90b4ded4ccbeafaa2d0c54b7d9671bdaa3c4e0b2 */
+ * Stub hash: 4bb8c4f77e32aca60298d7135c6e78bf3774d72c */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -119,9 +119,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_listUnsubscri
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mailto, IS_STRING, 1, "null")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_dsn, 0, 1, IS_STATIC, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_smime, 0, 1, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_Message_dsn arginfo_class_Smtp_Message_smime
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_toString, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -166,6 +168,7 @@ ZEND_METHOD(Smtp_Message, attachData);
 ZEND_METHOD(Smtp_Message, embed);
 ZEND_METHOD(Smtp_Message, header);
 ZEND_METHOD(Smtp_Message, listUnsubscribe);
+ZEND_METHOD(Smtp_Message, smime);
 ZEND_METHOD(Smtp_Message, dsn);
 ZEND_METHOD(Smtp_Message, toString);
 ZEND_METHOD(Smtp_Result, __construct);
@@ -212,6 +215,7 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, listUnsubscribe, arginfo_class_Smtp_Message_listUnsubscribe, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, smime, arginfo_class_Smtp_Message_smime, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, dsn, arginfo_class_Smtp_Message_dsn, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)
 	ZEND_FE_END

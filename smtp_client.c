@@ -1335,6 +1335,9 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	}
 	o->body_err[0] = '\0';
 	o->built = true;
+	if (o->m && Z_TYPE(o->m->smime) == IS_ARRAY && smtp_smime_apply(o) != SUCCESS) {
+		return FAILURE;
+	}
 	if (c->dkim && smtp_dkim_attach(c->dkim, o) != SUCCESS) {
 		return FAILURE;
 	}
@@ -1351,7 +1354,7 @@ zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 	if (o->env.smtputf8 && caps && !caps->smtputf8 && smtp_idn_prepare(o) != SUCCESS) {
 		return FAILURE;
 	}
-	if (o->m && caps && caps->size_advertised) {
+	if (o->m && !o->raw && caps && caps->size_advertised) { /* o->raw: the S/MIME form, its size known */
 		/* SIZE= (RFC 1870): counted without reading the attachments; 0 (left out) when a size is unknown */
 		uint64_t size = 0;
 		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size + o->dkim_size : 0;

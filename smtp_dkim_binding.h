@@ -32,4 +32,8 @@ void smtp_boundary_rng_free(smtp_boundary_rng *rng);
 /* smtp_random_fn over a smtp_boundary_rng (ctx NULL: PHP's CSPRNG). */
 void smtp_boundary_random(void *ctx, unsigned char *buf, size_t len);
 
+/* S/MIME (smtp_smime.c): sign and/or encrypt o's Message as its smime() asks; o then sends the result as
+ * a raw message. Throws (nothing sent) and returns FAILURE. */
+zend_result smtp_smime_apply(smtp_outgoing *o);
+
 #endif

@@ -351,6 +351,18 @@ namespace Smtp {
         public function listUnsubscribe(string $httpsUrl, ?string $mailto = null): static {}
 
         /**
+         * S/MIME (RFC 8551), applied when the message is sent or rendered, before DKIM: sign with
+         * "certificate" and "key" (PEM text or file paths; "passphrase", "chain" for intermediate
+         * certificates) as multipart/signed, and/or encrypt to the certificates of "encrypt" (one or a
+         * list) as application/pkcs7-mime (AES-256-CBC); both: signed, then encrypted. The message is held
+         * in memory while this is done. [] removes it.
+         *
+         * @param array{certificate?: string, key?: string, passphrase?: string, chain?: string|string[], encrypt?: string|string[]} $options
+         * @throws \ValueError on an unreadable certificate or key, or a key that is not the certificate's.
+         */
+        public function smime(array $options): static {}
+
+        /**
          * Asks for delivery status notifications (RFC 3461), used when the server advertises DSN:
          *
          * ```php
