@@ -65,6 +65,26 @@ foreach (['relaxed/relaxed', 'relaxed/simple', 'simple/relaxed', 'simple/simple'
     }
 }
 unlink($file);
+echo "-- smtp_mail() with the INI signer\n";
+$srv = fake_auto([]);
+$keyfile = tempnam(sys_get_temp_dir(), 'dkim-key');
+file_put_contents($keyfile, dkim_keys()['rsa']);
+ini_set('smtp.host', '127.0.0.1');
+ini_set('smtp.port', (string)$srv->port);
+ini_set('smtp.tls', 'none');
+ini_set('smtp.from', 'a@example.com');
+ini_set('smtp.dkim_domain', 'example.com');
+ini_set('smtp.dkim_selector', 'rsasel');
+ini_set('smtp.dkim_key', $keyfile);
+ini_set('smtp.dkim_canonicalization', 'simple/simple');
+var_dump(smtp_mail('b@example.net', 'via smtp_mail', "body\n"));
+ini_set('smtp.dkim_passphrase', 'wrong');
+ini_set('smtp.dkim_key', 'not a key');
+var_dump(smtp_mail('b@example.net', 'never sent', "x\n"));
+$t = fake_wait($srv);
+unlink($keyfile);
+echo count($t['messages']), " message\n";
+check('smtp_mail', $t['messages'][0]['data'], 1);
 echo "-- the reference itself fails a wrong key\n";
 $srv = fake_auto([]);
 $smtp = fake_client($srv, ['dkim' => dkim_signer('rsa')]);
@@ -138,5 +158,12 @@ simple/simple sendMail: ok
 simple/simple sendMail: tampered, none passes
 simple/simple S/MIME signed+encrypted: ok
 simple/simple S/MIME signed+encrypted: tampered, none passes
+-- smtp_mail() with the INI signer
+bool(true)
+
+Warning: smtp_mail(): Not sent: INI smtp.dkim_*: "key" is neither a PEM private key nor a readable file in %s on line %d
+bool(false)
+1 message
+smtp_mail: ok
 -- the reference itself fails a wrong key
 example.com rsasel rsa-sha256 fail (signature)
