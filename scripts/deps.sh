@@ -8,6 +8,7 @@ packages=(
 	php8.2-intl php8.2-mbstring                                   # IDN domains as A-labels; what PHP users have
 	debootstrap                                                   # chroots with PHP 8.4, 8.5, 8.6 (scripts/php-chroot.sh)
 	postfix dovecot-core sasl2-bin libsasl2-modules swaks         # the real SMTP server of the tests
+	libidn12                                                      # Exim's library (tests/exim: its .debs are unpacked, not installed)
 	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core

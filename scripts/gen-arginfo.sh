@@ -5,8 +5,10 @@
 #   PHP=php8.4 PHP_CONFIG=php-config8.4 scripts/gen-arginfo.sh -f
 #
 # -f regenerates even when the stub's hash is unchanged. The stub asks for arginfo that compiles on
-# every PHP from 8.2 on (@generate-legacy-arginfo 80200), so any gen_stub.php from 8.2 to 8.6 gives a
-# header that works on all of them; the committed one comes from the newest.
+# every PHP from 8.2 on (@generate-legacy-arginfo 80200): the gen_stub.php of 8.4 and later guards what
+# older versions lack (zend_register_internal_class_with_flags). The committed header comes from PHP 8.4's
+# (8.5's gives the same bytes), made in its chroot with:
+#   scripts/gen-arginfo.sh --chroot 8.4 -f        (as root; see scripts/php-chroot.sh)
 #
 # gen_stub.php ships with PHP's development files (the build/ folder in `php-config --extension-dir`)
 # and wants a given PHP-Parser release beside it, which it tries to download when missing. Offline, this
@@ -15,6 +17,19 @@
 # PHP-Parser 4.x serves the gen_stub of PHP 8.2 and 8.3, 5.x that of 8.4 and later.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ "${1:-}" = "--chroot" ]; then
+	version=${2:?usage: gen-arginfo.sh --chroot 8.4 [-f]}
+	shift 2
+	dir=$(bash "$top/scripts/php-chroot.sh" "$version" | tail -n 1)
+	mkdir -p "$dir/build/gen-arginfo/scripts"
+	cp "$top/smtp.stub.php" "$top/smtp_arginfo.h" "$dir/build/gen-arginfo/"
+	cp "$0" "$dir/build/gen-arginfo/scripts/"
+	chroot "$dir" /usr/bin/env -i PATH=/usr/bin:/bin PHP="php$version" PHP_CONFIG="php-config$version" \
+		bash /build/gen-arginfo/scripts/gen-arginfo.sh "$@"
+	cp "$dir/build/gen-arginfo/smtp_arginfo.h" "$top/smtp_arginfo.h"
+	exit 0
+fi
 php=${PHP:-php}
 php_config=${PHP_CONFIG:-php-config}
 parser_dir=${PHP_PARSER_DIR:-/usr/share/php/PhpParser}

@@ -33,8 +33,9 @@ apt_opts=(-o Acquire::Check-Valid-Until=false -o APT::Install-Recommends=false -
 # What the build, the PHPT suite and the private Postfix need.
 packages=(
 	"php$version-cli" "php$version-dev" "php$version-intl" "php$version-mbstring"
-	make gcc libc6-dev pkg-config
+	make gcc libc6-dev pkg-config libssl-dev
 	postfix dovecot-core openssl python3 python3-aiosmtpd
+	python3-dkim nodejs                             # the DKIM verifiers (mailauth's files come from the host)
 	php-parser                                      # scripts/gen-arginfo.sh with this PHP's gen_stub.php
 )
 

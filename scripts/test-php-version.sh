@@ -35,6 +35,25 @@ for m in proc dev; do
 	mounts=("$dir/$m" "${mounts[@]}")
 done
 
+# A folder of the host seen at the same path inside the chroot.
+share() { # dir
+	mkdir -p "$dir$1"
+	mountpoint -q "$dir$1" && return 0
+	mount --bind "$1" "$dir$1" && mounts=("$dir$1" "${mounts[@]}")
+}
+# the private Exim of scripts/test.sh, when one runs: its state dir
+exim_env=""
+if [ -n "${SMTP_TEST_EXIM_ENV:-}" ] && [ -f "$SMTP_TEST_EXIM_ENV" ]; then
+	share "$(dirname "$SMTP_TEST_EXIM_ENV")" && exim_env=$SMTP_TEST_EXIM_ENV
+fi
+# npm's mailauth, the second DKIM verifier, installed on the host by tests/dkim/setup-mailauth.sh (the
+# chroot has node to run it)
+mailauth_dir=${SMTP_MAILAUTH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/php-smtp-mailauth}
+mailauth_env=""
+if [ -d "$mailauth_dir/node_modules" ]; then
+	share "$mailauth_dir" && mailauth_env=$mailauth_dir
+fi
+
 # the working tree as it is (tracked and new files, not what .gitignore names), built from scratch
 rm -rf "$dir/build/smtp"
 mkdir -p "$dir/build/smtp"
@@ -60,4 +79,5 @@ if [ "$postfix" -eq 1 ]; then
 		fail "the private Postfix did not start"
 	fi
 fi
-in_root env SMTP_TEST_POSTFIX_ENV="$env_json" bash /build/smtp/scripts/phpt.sh
+in_root env SMTP_TEST_POSTFIX_ENV="$env_json" SMTP_TEST_EXIM_ENV="$exim_env" SMTP_MAILAUTH_DIR="$mailauth_env" \
+	bash /build/smtp/scripts/phpt.sh

@@ -65,26 +65,32 @@ fi
 run_counted "static build from php-src's ext/ (PHP's include paths only)" bash scripts/check-static-build.sh
 run_counted "core unit tests" bash protocol/tests/run-unit.sh
 
-# The real server for the integration tests.
+# The real servers of the integration tests: a private Postfix (tests/pf-*) and a private Exim
+# (tests/ex-*), each with its own state dir, stopped on exit.
 pf_state=$(mktemp -d "${TMPDIR:-/tmp}/smtp-postfix.XXXXXX")
-trap 'bash tests/postfix/stop.sh "$pf_state" >/dev/null 2>&1 || true' EXIT
-if bash tests/postfix/start.sh "$pf_state" >"$pf_state.log" 2>&1; then
-	export SMTP_TEST_POSTFIX_ENV="$pf_state/env.json"
-else
-	echo "the private Postfix did not start:"
-	tail -n 20 "$pf_state.log"
+exim_state=$(mktemp -d "${TMPDIR:-/tmp}/smtp-exim.XXXXXX")
+trap 'bash tests/postfix/stop.sh "$pf_state" >/dev/null 2>&1 || true; bash tests/exim/stop.sh "$exim_state" >/dev/null 2>&1 || true' EXIT
+start_server() { # name start-script state-dir env-variable
+	if bash "$2" "$3" >"$3.log" 2>&1; then
+		export "$4=$3/env.json"
+		return
+	fi
+	echo "the private $1 did not start:"
+	tail -n 20 "$3.log"
 	if [ "$ci" -eq 1 ]; then
-		tally "private Postfix" 0 1
+		tally "private $1" 0 1
 	else
 		echo "(its tests will be skipped; with CI=true this is a failure)"
 	fi
-fi
+}
+start_server Postfix tests/postfix/start.sh "$pf_state" SMTP_TEST_POSTFIX_ENV
+start_server Exim tests/exim/start.sh "$exim_state" SMTP_TEST_EXIM_ENV
 
 run_counted "PHPT suite, PHP $(php -r 'echo PHP_VERSION;')" bash scripts/phpt.sh
 
 if [ "$full" -eq 1 ]; then
 	# Other PHP versions, each built and tested in a Debian chroot (made once, then reused). The
-	# real-server tests run on each: the chroot has its own Postfix and Dovecot.
+	# real-server tests run on each: the chroot has its own Postfix and Dovecot, and sees the Exim above.
 	if [ "$(id -u)" -eq 0 ] && command -v debootstrap >/dev/null; then
 		for v in 8.4 8.5 8.6; do
 			run_counted "build -Werror and PHPT suite, PHP $v" bash scripts/test-php-version.sh "$v" --postfix
