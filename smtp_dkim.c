@@ -12,6 +12,9 @@
 #include "config.h"
 #endif
 
+#include "php.h"
+#include "php_ini.h"
+
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -19,8 +22,6 @@
 #include <openssl/rsa.h>
 #include <openssl/err.h>
 
-#include "php.h"
-#include "php_ini.h"
 #include "SAPI.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"

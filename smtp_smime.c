@@ -11,13 +11,14 @@
 #include "config.h"
 #endif
 
+#include "php.h"
+
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "php.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 #include "php_smtp.h"
