@@ -88,6 +88,7 @@ typedef struct smtp_message_obj {
 	zend_string *date;       /* set through header("Date", ...) */
 	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
 	bool require_tls;        /* requireTls(): REQUIRETLS (RFC 8689) on MAIL */
+	zval smime;              /* smime() in its normal form (smtp_smime.c), or UNDEF */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;
@@ -229,11 +230,12 @@ typedef struct smtp_outgoing {
 	smtp_body_fn body_fn;
 	void *body_ctx;
 	char body_err[256];           /* why the message writer failed, when it did */
-	/* DKIM (smtp_dkim.c): the signing job, the octets its fields add, the boundary generator it fixes */
+	/* DKIM (smtp_dkim.c): the signing job and the octets its fields add */
 	smtp_dkim_job *dkim;
 	uint64_t dkim_size;
-	smtp_random_fn random;        /* NULL: smtp_php_random */
-	void *random_ctx;
+	/* MIME boundaries of a Message from a generator seeded by its Date and Message-ID (smtp_dkim.c), so
+	 * every write of it (DKIM's two passes, a retry, Smtp::render()) gives the same bytes */
+	struct smtp_boundary_rng *rng;
 } smtp_outgoing;
 
 /* An empty one (safe to free). */

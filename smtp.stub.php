@@ -32,6 +32,8 @@ namespace {
 
         public function sendMail(string $from, array|string $to, string $subject, string $body, array|string $headers = []): Smtp\Result {}
 
+        public function render(Smtp\Message|string $message): string {}
+
         public function reset(): void {}
 
         public function noop(): void {}
@@ -81,6 +83,10 @@ namespace Smtp {
         public function embed(string $path, string $cid, ?string $type = null): static {}
 
         public function header(string $name, string $value): static {}
+
+        public function listUnsubscribe(string $httpsUrl, ?string $mailto = null): static {}
+
+        public function smime(array $options): static {}
 
         public function dsn(array $options): static {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 40d55d0614c9361d8f74b147dd862f18b12a39f7 */
+ * Stub hash: 8eee0f710c150ca3c158a0f1a24fab3edb347f64 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -41,6 +41,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Smtp_sendMail, 0, 4, Smtp\\
 	ZEND_ARG_TYPE_INFO(0, subject, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
 	ZEND_ARG_TYPE_MASK(0, headers, MAY_BE_ARRAY|MAY_BE_STRING, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_render, 0, 1, IS_STRING, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, message, Smtp\\Message, MAY_BE_STRING, NULL)
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_Smtp_reset arginfo_class_Smtp_connect
@@ -112,9 +116,16 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_header, 0, 2,
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_dsn, 0, 1, IS_STATIC, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_listUnsubscribe, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, httpsUrl, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mailto, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_smime, 0, 1, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
+
+#define arginfo_class_Smtp_Message_dsn arginfo_class_Smtp_Message_smime
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_Message_requireTls, 0, 0, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, required, _IS_BOOL, 0, "true")
@@ -141,6 +152,7 @@ ZEND_METHOD(Smtp, login);
 ZEND_METHOD(Smtp, send);
 ZEND_METHOD(Smtp, sendBatch);
 ZEND_METHOD(Smtp, sendMail);
+ZEND_METHOD(Smtp, render);
 ZEND_METHOD(Smtp, reset);
 ZEND_METHOD(Smtp, noop);
 ZEND_METHOD(Smtp, quit);
@@ -162,6 +174,8 @@ ZEND_METHOD(Smtp_Message, attach);
 ZEND_METHOD(Smtp_Message, attachData);
 ZEND_METHOD(Smtp_Message, embed);
 ZEND_METHOD(Smtp_Message, header);
+ZEND_METHOD(Smtp_Message, listUnsubscribe);
+ZEND_METHOD(Smtp_Message, smime);
 ZEND_METHOD(Smtp_Message, dsn);
 ZEND_METHOD(Smtp_Message, requireTls);
 ZEND_METHOD(Smtp_Message, toString);
@@ -183,6 +197,7 @@ static const zend_function_entry class_Smtp_methods[] = {
 	ZEND_ME(Smtp, send, arginfo_class_Smtp_send, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, sendBatch, arginfo_class_Smtp_sendBatch, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, sendMail, arginfo_class_Smtp_sendMail, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp, render, arginfo_class_Smtp_render, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, reset, arginfo_class_Smtp_reset, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, noop, arginfo_class_Smtp_noop, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp, quit, arginfo_class_Smtp_quit, ZEND_ACC_PUBLIC)
@@ -208,6 +223,8 @@ static const zend_function_entry class_Smtp_Message_methods[] = {
 	ZEND_ME(Smtp_Message, attachData, arginfo_class_Smtp_Message_attachData, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, embed, arginfo_class_Smtp_Message_embed, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, header, arginfo_class_Smtp_Message_header, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, listUnsubscribe, arginfo_class_Smtp_Message_listUnsubscribe, ZEND_ACC_PUBLIC)
+	ZEND_ME(Smtp_Message, smime, arginfo_class_Smtp_Message_smime, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, dsn, arginfo_class_Smtp_Message_dsn, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, requireTls, arginfo_class_Smtp_Message_requireTls, ZEND_ACC_PUBLIC)
 	ZEND_ME(Smtp_Message, toString, arginfo_class_Smtp_Message_toString, ZEND_ACC_PUBLIC)

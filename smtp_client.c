@@ -1211,8 +1211,8 @@ static smtp_status raw_body(void *ctx, smtp_sink *sink)
 static smtp_status message_body(void *ctx, smtp_sink *sink)
 {
 	smtp_outgoing *o = ctx;
-	return smtp_mime_write(&o->b.msg, sink, o->random ? o->random : smtp_php_random, o->random_ctx, o->body_err,
-		sizeof(o->body_err));
+	smtp_boundary_rng_rewind(o->rng);
+	return smtp_mime_write(&o->b.msg, sink, smtp_boundary_random, o->rng, o->body_err, sizeof(o->body_err));
 }
 
 /* ---- a raw message read from a stream ------------------------------------------------------------ */
@@ -1385,8 +1385,8 @@ void smtp_outgoing_release_build(smtp_outgoing *o)
 	smtp_dkim_job_free(o->dkim);
 	o->dkim = NULL;
 	o->dkim_size = 0;
-	o->random = NULL;
-	o->random_ctx = NULL;
+	smtp_boundary_rng_free(o->rng);
+	o->rng = NULL;
 	o->prepared = false;
 	smtp_idn_release(o);
 }
@@ -1567,6 +1567,7 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	if (o->m) {
 		o->env.requiretls = o->m->require_tls;
 		o->env.smtputf8 = utf8 || smtp_mime_needs_smtputf8(&o->b.msg);
+		o->rng = smtp_boundary_rng_new(o->b.message_id, o->b.date);
 		o->body_fn = message_body;
 		o->body_ctx = o;
 	} else if (o->stream_res) {
@@ -1585,6 +1586,9 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 	}
 	o->body_err[0] = '\0';
 	o->built = true;
+	if (o->m && Z_TYPE(o->m->smime) == IS_ARRAY && smtp_smime_apply(o) != SUCCESS) {
+		return FAILURE;
+	}
 	if (c->dkim && smtp_dkim_attach(c->dkim, o) != SUCCESS) {
 		return FAILURE;
 	}
@@ -1601,7 +1605,7 @@ zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 	if (o->env.smtputf8 && caps && !caps->smtputf8 && smtp_idn_prepare(o) != SUCCESS) {
 		return FAILURE;
 	}
-	if (o->m && caps && caps->size_advertised) {
+	if (o->m && !o->raw && caps && caps->size_advertised) { /* o->raw: the S/MIME form, its size known */
 		/* SIZE= (RFC 1870): counted without reading the attachments; 0 (left out) when a size is unknown */
 		uint64_t size = 0;
 		o->env.size = smtp_mime_measure(&o->b.msg, &size) == SMTP_OK ? size + o->dkim_size : 0;

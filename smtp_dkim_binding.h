@@ -23,4 +23,17 @@ smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured);
 /* smtp_mail(): give c the INI's signer. False (after a warning) when the INI's signer is unusable. */
 bool smtp_dkim_ini_attach(smtp_client_obj *c);
 
+/* A Message's boundary generator (smtp_outgoing.rng): seeded by its Message-ID and Date. */
+typedef struct smtp_boundary_rng smtp_boundary_rng;
+smtp_boundary_rng *smtp_boundary_rng_new(zend_string *message_id, zend_string *date);
+/* Back to the first boundary: called before each write of the message (NULL: nothing). */
+void smtp_boundary_rng_rewind(smtp_boundary_rng *rng);
+void smtp_boundary_rng_free(smtp_boundary_rng *rng);
+/* smtp_random_fn over a smtp_boundary_rng (ctx NULL: PHP's CSPRNG). */
+void smtp_boundary_random(void *ctx, unsigned char *buf, size_t len);
+
+/* S/MIME (smtp_smime.c): sign and/or encrypt o's Message as its smime() asks; o then sends the result as
+ * a raw message. Throws (nothing sent) and returns FAILURE. */
+zend_result smtp_smime_apply(smtp_outgoing *o);
+
 #endif

@@ -383,6 +383,8 @@ static void message_clear(smtp_message_obj *m)
 	str_release(&m->date);
 	zval_ptr_dtor(&m->dsn);
 	ZVAL_UNDEF(&m->dsn);
+	zval_ptr_dtor(&m->smime);
+	ZVAL_UNDEF(&m->smime);
 	for (i = 0; i < m->header_count; i++) {
 		zend_string_release(m->headers[i].name);
 		zend_string_release(m->headers[i].value);
@@ -445,6 +447,7 @@ static zend_object *smtp_message_clone(zend_object *old)
 	dst->date = str_copy_or_null(src->date);
 	ZVAL_COPY(&dst->dsn, &src->dsn);
 	dst->require_tls = src->require_tls;
+	ZVAL_COPY(&dst->smime, &src->smime);
 	if (src->header_count) {
 		dst->headers = safe_emalloc(src->header_count, sizeof(*dst->headers), 0);
 		dst->header_cap = dst->header_count = src->header_count;

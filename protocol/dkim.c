@@ -163,14 +163,45 @@ void smtp_dkim_body_init(smtp_dkim_body *b, smtp_dkim_canon canon)
 	b->canon = canon;
 }
 
+smtp_status smtp_dkim_body_init_ex(smtp_dkim_body *b, smtp_dkim_canon canon, const smtp_hash_ops *ops)
+{
+	smtp_dkim_body_init(b, canon);
+	if (ops) {
+		b->ext = ops->create();
+		if (!b->ext) {
+			return SMTP_ERR_NOMEM;
+		}
+		b->ops = ops;
+	}
+	return SMTP_OK;
+}
+
+void smtp_dkim_body_discard(smtp_dkim_body *b)
+{
+	if (b->ops && b->ext) {
+		b->ops->discard(b->ext);
+	}
+	b->ext = NULL;
+	b->ops = NULL;
+}
+
+static void body_hash(smtp_dkim_body *b, const void *data, size_t len)
+{
+	if (b->ops) {
+		b->ops->update(b->ext, data, len);
+	} else {
+		smtp_sha256_update(&b->hash, data, len);
+	}
+}
+
 static void body_out(smtp_dkim_body *b, const char *s, size_t n)
 {
 	if (b->out_len + n > sizeof(b->out)) {
-		smtp_sha256_update(&b->hash, b->out, b->out_len);
+		body_hash(b, b->out, b->out_len);
 		b->out_len = 0;
 	}
 	if (n > sizeof(b->out)) {
-		smtp_sha256_update(&b->hash, s, n);
+		body_hash(b, s, n);
 		return;
 	}
 	memcpy(b->out + b->out_len, s, n);
@@ -254,9 +285,15 @@ void smtp_dkim_body_final(smtp_dkim_body *b, unsigned char out[SMTP_SHA256_LEN])
 	if (!b->any && b->canon == SMTP_DKIM_SIMPLE) {
 		body_out(b, "\r\n", 2); /* simple: an empty body is one CRLF; relaxed: nothing (RFC 6376 errata 3192) */
 	}
-	smtp_sha256_update(&b->hash, b->out, b->out_len);
+	body_hash(b, b->out, b->out_len);
 	b->out_len = 0;
-	smtp_sha256_final(&b->hash, out);
+	if (b->ops) {
+		b->ops->finish(b->ext, out);
+		b->ext = NULL;
+		b->ops = NULL;
+	} else {
+		smtp_sha256_final(&b->hash, out);
+	}
 }
 
 /* ---- header canonicalization (RFC 6376 3.4.1, 3.4.2) ------------------------------------------- */
@@ -307,11 +344,14 @@ smtp_status smtp_dkim_canon_header(smtp_buf *out, smtp_dkim_canon canon, const c
 
 /* ---- the sink of the first pass ----------------------------------------------------------------- */
 
+/* Each body canonicalization is hashed once, whatever the number of signers using it. */
 static void body_all(smtp_dkim *d, const char *data, size_t len)
 {
 	size_t i;
 	for (i = 0; i < d->count; i++) {
-		smtp_dkim_body_update(&d->signers[i].body, data, len);
+		if (d->signers[i].body_of == i) {
+			smtp_dkim_body_update(&d->signers[i].body, data, len);
+		}
 	}
 }
 
@@ -362,6 +402,11 @@ static smtp_status dkim_sink_write(smtp_sink *sink, const char *data, size_t len
 
 smtp_status smtp_dkim_init(smtp_dkim *d, const smtp_dkim_params *params, size_t count)
 {
+	return smtp_dkim_init_ex(d, params, count, NULL);
+}
+
+smtp_status smtp_dkim_init_ex(smtp_dkim *d, const smtp_dkim_params *params, size_t count, const smtp_hash_ops *ops)
+{
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
@@ -374,9 +419,24 @@ smtp_status smtp_dkim_init(smtp_dkim *d, const smtp_dkim_params *params, size_t 
 	}
 	d->count = count;
 	for (i = 0; i < count; i++) {
+		size_t k;
 		d->signers[i].p = params[i];
-		smtp_dkim_body_init(&d->signers[i].body, params[i].body_canon);
+		d->signers[i].body_of = i;
+		for (k = 0; k < i; k++) {
+			if (params[k].body_canon == params[i].body_canon) {
+				d->signers[i].body_of = k;
+				break;
+			}
+		}
 		smtp_buf_init(&d->signers[i].field);
+		if (d->signers[i].body_of == i) {
+			if (smtp_dkim_body_init_ex(&d->signers[i].body, params[i].body_canon, ops) != SMTP_OK) {
+				d->count = i + 1;
+				return SMTP_ERR_NOMEM; /* smtp_dkim_free() cleans up */
+			}
+		} else {
+			smtp_dkim_body_init(&d->signers[i].body, params[i].body_canon);
+		}
 	}
 	return SMTP_OK;
 }
@@ -386,6 +446,7 @@ void smtp_dkim_free(smtp_dkim *d)
 	size_t i;
 	for (i = 0; i < d->count; i++) {
 		smtp_buf_free(&d->signers[i].field);
+		smtp_dkim_body_discard(&d->signers[i].body);
 	}
 	free(d->signers);
 	smtp_buf_free(&d->head);
@@ -649,7 +710,11 @@ smtp_status smtp_dkim_finish(smtp_dkim *d)
 		size_t k;
 		smtp_status st;
 
-		smtp_dkim_body_final(&s->body, s->body_hash);
+		if (s->body_of == i) {
+			smtp_dkim_body_final(&s->body, s->body_hash);
+		} else { /* an earlier signer (lower index) already finished it */
+			memcpy(s->body_hash, d->signers[s->body_of].body_hash, SMTP_SHA256_LEN);
+		}
 		smtp_buf_init(&h);
 		smtp_buf_init(&canon);
 		st = s->p.headers ? smtp_buf_append_str(&h, s->p.headers) : default_h(&h, &d->head, f, n);

@@ -2,7 +2,7 @@
  * sha256.c - SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), for DKIM (RFC 6376, RFC 8463).
  *
  * Kept in the core, like md5.c, so hashing needs no crypto library; only the private-key operation of
- * DKIM is left to the binding (see DESIGN.md).
+ * DKIM is left to the binding (see the README, "DKIM signing").
  */
 #include <string.h>
 

@@ -55,8 +55,21 @@ typedef struct smtp_dkim_params {
 extern const char *const smtp_dkim_default_headers[];
 extern const char *const smtp_dkim_oversigned_headers[];
 
+/*
+ * Another SHA-256 for the body hashes (the bulk of the work: every byte of every attachment), e.g. a
+ * crypto library's with CPU instructions. Optional: without it the core's own is used.
+ */
+typedef struct smtp_hash_ops {
+	void *(*create)(void);                                    /* a started SHA-256 context, or NULL */
+	void (*update)(void *ctx, const void *data, size_t len);
+	void (*finish)(void *ctx, unsigned char out[SMTP_SHA256_LEN]); /* the digest; frees ctx */
+	void (*discard)(void *ctx);                               /* frees ctx without a digest */
+} smtp_hash_ops;
+
 typedef struct smtp_dkim_body {
 	smtp_sha256 hash;
+	const smtp_hash_ops *ops;   /* NULL: hash above */
+	void *ext;                  /* the context of ops */
 	smtp_dkim_canon canon;
 	uint64_t empty_lines;       /* empty lines seen and not yet hashed (dropped when nothing follows) */
 	int in_wsp;                 /* relaxed: white space seen in the line, not yet hashed */
@@ -70,6 +83,7 @@ typedef struct smtp_dkim_body {
 typedef struct smtp_dkim_signer {
 	smtp_dkim_params p;
 	smtp_dkim_body body;
+	size_t body_of;             /* the signer whose body hash this one shares (same body canonicalization) */
 	unsigned char body_hash[SMTP_SHA256_LEN];
 	unsigned char digest[SMTP_SHA256_LEN];
 	smtp_buf field;             /* "DKIM-Signature: ...b=" after finish, complete with CRLF after the signature */
@@ -88,6 +102,8 @@ typedef struct smtp_dkim {
 /* Check one signer's parameters; 0, or -1 with why (for the caller's ValueError). */
 int smtp_dkim_check_params(const smtp_dkim_params *p, char *why, size_t whylen);
 smtp_status smtp_dkim_init(smtp_dkim *d, const smtp_dkim_params *params, size_t count);
+/* The same, hashing the body with ops (NULL: the core's SHA-256). */
+smtp_status smtp_dkim_init_ex(smtp_dkim *d, const smtp_dkim_params *params, size_t count, const smtp_hash_ops *ops);
 void smtp_dkim_free(smtp_dkim *d);
 /* After the message was written into d->sink. SMTP_ERR_INPUT (reason set) when it cannot be signed: no
  * From field, a header section over SMTP_DKIM_MAX_HEADER. */
@@ -105,6 +121,10 @@ size_t smtp_dkim_field_size(const smtp_dkim *d, size_t i, size_t sig_len);
 
 /* Canonicalization pieces, exposed for the unit tests. */
 void smtp_dkim_body_init(smtp_dkim_body *b, smtp_dkim_canon canon);
+/* With another SHA-256; SMTP_ERR_NOMEM when its context cannot be made. */
+smtp_status smtp_dkim_body_init_ex(smtp_dkim_body *b, smtp_dkim_canon canon, const smtp_hash_ops *ops);
+/* Free a body state that will not be finished. */
+void smtp_dkim_body_discard(smtp_dkim_body *b);
 void smtp_dkim_body_update(smtp_dkim_body *b, const char *data, size_t len);
 void smtp_dkim_body_final(smtp_dkim_body *b, unsigned char out[SMTP_SHA256_LEN]);
 /* One header field (name, colon, value with its folds, final CRLF) canonicalized, appended to out. */

@@ -13,6 +13,7 @@ packages=(
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
 	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors
+	python3-dkim                                                  # DKIM verifier (tests/dkim/; mailauth comes from npm)
 	composer                                                      # validates composer.json (PIE)
 )
 

@@ -185,6 +185,16 @@ namespace {
         public function sendMail(string $from, array|string $to, string $subject, string $body, array|string $headers = []): Smtp\Result {}
 
         /**
+         * The exact bytes send() would transmit for $message with this object's options, DKIM-Signature
+         * fields included (CRLF line ends, before dot-stuffing), without connecting. A Message gets its
+         * Date and Message-ID fixed by the first render() (as if set with header()), so rendering it again
+         * and sending it give the same bytes: the MIME boundaries and DKIM's t= follow from them.
+         *
+         * @throws \ValueError|\Smtp\Exception as send() would before its first byte.
+         */
+        public function render(Smtp\Message|string $message): string {}
+
+        /**
          * Aborts the current mail transaction (RSET).
          *
          * @throws \Smtp\Exception on failure.
@@ -346,6 +356,29 @@ namespace Smtp {
          * @throws \ValueError on an invalid name, or CR, LF or NUL in the value.
          */
         public function header(string $name, string $value): static {}
+
+        /**
+         * One-click unsubscribe (RFC 8058): writes List-Unsubscribe with the https URL (and the mailto
+         * address when given) and "List-Unsubscribe-Post: List-Unsubscribe=One-Click". Both are in the
+         * default DKIM header list, so they are signed. A second call replaces the first.
+         *
+         * @param string $httpsUrl an https:// URL, printable ASCII (percent-encode the rest)
+         * @param string|null $mailto an address or a mailto: URI
+         * @throws \ValueError when the URL is not https, or either contains spaces, controls, '<', '>' or ','.
+         */
+        public function listUnsubscribe(string $httpsUrl, ?string $mailto = null): static {}
+
+        /**
+         * S/MIME (RFC 8551), applied when the message is sent or rendered, before DKIM: sign with
+         * "certificate" and "key" (PEM text or file paths; "passphrase", "chain" for intermediate
+         * certificates) as multipart/signed, and/or encrypt to the certificates of "encrypt" (one or a
+         * list) as application/pkcs7-mime (AES-256-CBC); both: signed, then encrypted. The message is held
+         * in memory while this is done. [] removes it.
+         *
+         * @param array{certificate?: string, key?: string, passphrase?: string, chain?: string|string[], encrypt?: string|string[]} $options
+         * @throws \ValueError on an unreadable certificate or key, or a key that is not the certificate's.
+         */
+        public function smime(array $options): static {}
 
         /**
          * Asks for delivery status notifications (RFC 3461), used when the server advertises DSN:

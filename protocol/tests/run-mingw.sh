@@ -12,7 +12,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 proto=$(cd "$here/.." && pwd)
-tests="test_core test_mime test_scram"
+tests="test_core test_mime test_scram test_dkim"
 
 cc=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 if ! command -v "$cc" >/dev/null 2>&1; then

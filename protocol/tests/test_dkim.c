@@ -252,11 +252,78 @@ static void test_alignment(void)
 	}
 }
 
+/* hash ops over the core's own SHA-256 in heap contexts, counting what they are given */
+static size_t ops_bytes, ops_live;
+static void *t_create(void)
+{
+	smtp_sha256 *c = malloc(sizeof(*c));
+	if (c) {
+		smtp_sha256_init(c);
+		ops_live++;
+	}
+	return c;
+}
+static void t_update(void *ctx, const void *data, size_t len)
+{
+	ops_bytes += len;
+	smtp_sha256_update(ctx, data, len);
+}
+static void t_finish(void *ctx, unsigned char out[32])
+{
+	smtp_sha256_final(ctx, out);
+	free(ctx);
+	ops_live--;
+}
+static void t_discard(void *ctx)
+{
+	free(ctx);
+	ops_live--;
+}
+static const smtp_hash_ops test_ops = {t_create, t_update, t_finish, t_discard};
+
+/* three signers, two sharing a body canonicalization: two body hashes through the ops, same bh= */
+static void test_hash_ops(void)
+{
+	smtp_dkim d;
+	smtp_dkim_params p[3];
+	size_t i, len;
+	unsigned char sig[8] = {0};
+
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < 3; i++) {
+		p[i].domain = "football.example.com";
+		p[i].selector = "s";
+		p[i].timestamp = -1;
+		p[i].header_canon = SMTP_DKIM_RELAXED;
+		p[i].body_canon = i == 1 ? SMTP_DKIM_SIMPLE : SMTP_DKIM_RELAXED;
+	}
+	CHECK(smtp_dkim_init_ex(&d, p, 3, &test_ops) == SMTP_OK);
+	CHECK(ops_live == 2);
+	CHECK(smtp_sink_write(&d.sink, rfc8463_message, sizeof(rfc8463_message) - 1) == SMTP_OK);
+	CHECK(smtp_dkim_finish(&d) == SMTP_OK);
+	CHECK(ops_live == 0);
+	CHECK(ops_bytes == 2 * (sizeof("Hi.\r\n\r\nWe lost the game.  Are you hungry yet?\r\n\r\nJoe.\r\n") - 1)
+		- 1 /* relaxed: one of the two spaces */);
+	for (i = 0; i < 3; i++) {
+		CHECK(smtp_dkim_set_signature(&d, i, sig, sizeof(sig)) == SMTP_OK);
+	}
+	CHECK(strstr(smtp_dkim_field(&d, 0, &len), "bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=") != NULL);
+	CHECK(strstr(smtp_dkim_field(&d, 1, &len), "bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=") != NULL);
+	CHECK(strstr(smtp_dkim_field(&d, 2, &len), "bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=") != NULL);
+	smtp_dkim_free(&d);
+	/* freed unfinished: the contexts are discarded */
+	CHECK(smtp_dkim_init_ex(&d, p, 3, &test_ops) == SMTP_OK);
+	CHECK(ops_live == 2);
+	smtp_dkim_free(&d);
+	CHECK(ops_live == 0);
+}
+
 int main(void)
 {
 	test_sha256();
 	test_canonicalization();
 	test_rfc8463();
 	test_alignment();
+	test_hash_ops();
 	return test_summary("test_dkim");
 }
