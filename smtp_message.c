@@ -516,7 +516,15 @@ static void file_source_close(void *ctx)
 int64_t smtp_stream_file_size(php_stream *stream)
 {
 	php_stream_statbuf ssb;
-	if (!stream || php_stream_stat(stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+	int reporting = EG(error_reporting), rc;
+	if (!stream) {
+		return -1;
+	}
+	/* a stream wrapper without stream_stat() has no size: that is no reason for a warning */
+	EG(error_reporting) = 0;
+	rc = php_stream_stat(stream, &ssb);
+	EG(error_reporting) = reporting;
+	if (rc != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
 		return -1;
 	}
 	return (int64_t)ssb.sb.st_size;

@@ -913,6 +913,7 @@ typedef struct txn {
 	int defer_flush;             /* batch: the LAST chunk may wait in the buffer for the next message */
 	int rset_pending;            /* batch: an RSET went ahead of MAIL, its reply comes first */
 	int needs_reset;             /* failed in a batch: RSET once nothing is in flight */
+	int too_large;               /* the body reached the server's SIZE limit: the rest was never sent */
 	struct txn *next;            /* in the session's in-flight list */
 } txn;
 
@@ -1038,7 +1039,29 @@ typedef struct body_sink {
 	smtp_sink sink;
 	txn *t;
 	int bdat;
+	const smtp_data_encoder *enc; /* what it has produced so far, to hold the message to SIZE */
 } body_sink;
+
+/*
+ * The server's SIZE limit (RFC 1870) is a promise not to send more, checked before the bytes that would
+ * break it are queued, whatever the source (a stream of unknown size included). A server that refuses
+ * a message in the middle of a BDAT chunk may read the rest of the chunk as commands (Exim 4.96 does):
+ * no byte over the limit must ever reach it. In BDAT mode the connection is at a chunk boundary, so
+ * the transaction is reset (RSET) and the connection kept; mid-DATA the only way not to deliver is to
+ * hang up.
+ */
+static smtp_status over_size_limit(body_sink *b)
+{
+	txn *t = b->t;
+	smtp_session *s = t->s;
+	char msg[200];
+	t->too_large = 1;
+	smtp_buf_reset(&s->chunk); /* never sent */
+	snprintf(msg, sizeof(msg), "not sent: the message is larger than the server accepts (SIZE %llu); "
+		"sending stopped before the limit, nothing was delivered", (unsigned long long)s->caps.size_limit);
+	reply_clear(&s->error_reply);
+	return fail(s, SMTP_ERR_REPLY, !b->bdat, msg, NULL);
+}
 
 static smtp_status queue_bdat(txn *t, int last)
 {
@@ -1072,6 +1095,10 @@ static smtp_status body_sink_write(smtp_sink *sink, const char *data, size_t len
 	smtp_session *s = b->t->s;
 	smtp_status st;
 
+	/* the message size so far: what the encoder produced, this piece included, without stuffing dots */
+	if (s->caps.size_limit && b->enc->bytes_out + len - b->enc->stuffed > s->caps.size_limit) {
+		return over_size_limit(b);
+	}
 	if (b->bdat) {
 		while (len > 0) {
 			size_t n = BDAT_CHUNK - s->chunk.len;
@@ -1106,6 +1133,7 @@ static smtp_status stream_body(txn *t, int bdat, smtp_body_fn body_fn, void *bod
 	sink.sink.write = body_sink_write;
 	sink.t = t;
 	sink.bdat = bdat;
+	sink.enc = &enc;
 	smtp_buf_reset(&s->chunk);
 	smtp_data_encoder_init(&enc, &sink.sink, !bdat);
 	st = body_fn(body_ctx, &enc.sink);
@@ -1338,11 +1366,17 @@ static smtp_status txn_finish(txn *t, smtp_status st, int bdat, int in_batch)
 		return st;
 	}
 	inflight_remove(s, t);
-	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421 */
+	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421, or over the SIZE limit mid-DATA (hung up) */
 		s->inflight = NULL;
 		return SMTP_ERR_REPLY;
 	}
-	if (t->mail_code / 100 != 2) {
+	if (t->too_large) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "not sent: the message is larger than the server accepts (SIZE %llu); "
+			"sending stopped before the limit, nothing was delivered", (unsigned long long)s->caps.size_limit);
+		reply_clear(&s->error_reply);
+		st = fail(s, SMTP_ERR_REPLY, 0, msg, NULL);
+	} else if (t->mail_code / 100 != 2) {
 		reply_copy(&s->parser.reply, &t->first_failure);
 		st = fail_reply(s, SMTP_ERR_REPLY, "sender rejected");
 	} else if (rcpts_refused(t)) {

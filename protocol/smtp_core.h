@@ -119,6 +119,7 @@ typedef struct smtp_data_encoder {
 	int pending_cr;       /* a CR was seen, waiting to see whether LF follows */
 	size_t line_len;      /* octets in the current line so far */
 	uint64_t bytes_out;   /* bytes produced so far */
+	uint64_t stuffed;     /* of which dots added by dot-stuffing (counted before the dot is written) */
 	smtp_status error;    /* sticky */
 	char reason[96];      /* why the input was refused */
 } smtp_data_encoder;

@@ -755,6 +755,22 @@ final class FakeConn
                         $this->reply("501 5.5.4 Syntax: BDAT size [LAST]\r\n");
                         break;
                     }
+                    if (isset($c['bdat_misparse_over']) && ($c['_bdat_total'] ?? 0) + (int)$m[1] > $c['bdat_misparse_over']) {
+                        // like Exim 4.96: once the message is over its size limit it answers 552 in the
+                        // middle of the chunk and reads the rest of the chunk as commands
+                        $take = max(0, $c['bdat_misparse_over'] - ($c['_bdat_total'] ?? 0));
+                        if ($take > 0 && $this->readBytes($take, $timeout) === null) {
+                            return;
+                        }
+                        $this->srv->event('misparse', ['at' => $c['_bdat_total'] ?? 0, 'chunk' => (int)$m[1]]);
+                        $c['_bdat_total'] = 0;
+                        $c['_bdat'] = '';
+                        $from = null;
+                        $rcpts = [];
+                        $this->reply("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+                        break;
+                    }
+                    $c['_bdat_total'] = ($c['_bdat_total'] ?? 0) + (int)$m[1];
                     if (!empty($c['digest'])) {
                         $c['_bdat_digest'] ??= new FakeDigest(false);
                         if (!$this->readBytesDigest((int)$m[1], $c['_bdat_digest'], $timeout)) {
@@ -781,6 +797,7 @@ final class FakeConn
                     }
                     $data = $c['_bdat'];
                     $c['_bdat'] = '';
+                    $c['_bdat_total'] = 0;
                     $digest = isset($c['_bdat_digest']) ? $c['_bdat_digest']->result() : null;
                     $c['_bdat_digest'] = null;
                     $this->autoMessage($from, $rcpts, $data, 'BDAT', $authUser, $digest);
@@ -791,6 +808,7 @@ final class FakeConn
                     $from = null;
                     $rcpts = [];
                     $c['_bdat'] = '';
+                    $c['_bdat_total'] = 0;
                     $c['_bdat_digest'] = null;
                     $this->reply($ov ?? "250 2.0.0 Ok\r\n");
                     break;
