@@ -92,6 +92,8 @@ namespace Smtp {
         public readonly array $rejected;
         public readonly string $reply;
         public readonly ?string $messageId;
+        /** The logger threw after the server had accepted the message (the message was sent once). */
+        public readonly ?\Throwable $loggerException;
 
         private function __construct() {}
     }

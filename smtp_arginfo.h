@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 991d8f7e46bdb51ece8f45d335fb67fc2abaa206 */
+ * Stub hash: 4298441c04c16d6621322192c4d61ff7d5982a02 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -334,6 +334,13 @@ static zend_class_entry *register_class_Smtp_Result(void)
 	zend_string *property_messageId_name = zend_string_init("messageId", sizeof("messageId") - 1, 1);
 	zend_declare_typed_property(class_entry, property_messageId_name, &property_messageId_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
 	zend_string_release(property_messageId_name);
+
+	zend_string *property_loggerException_class_Throwable = zend_string_init("Throwable", sizeof("Throwable")-1, 1);
+	zval property_loggerException_default_value;
+	ZVAL_UNDEF(&property_loggerException_default_value);
+	zend_string *property_loggerException_name = zend_string_init("loggerException", sizeof("loggerException") - 1, 1);
+	zend_declare_typed_property(class_entry, property_loggerException_name, &property_loggerException_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_CLASS(property_loggerException_class_Throwable, 0, MAY_BE_NULL));
+	zend_string_release(property_loggerException_name);
 
 	return class_entry;
 }

@@ -220,6 +220,17 @@ static void find_in_flight(const smtp_batch_item *items, size_t k, smtp_status s
 static bool batch_connect(batch *b)
 {
 	smtp_client_obj *c = b->c;
+	if (c->logger_exception) {
+		/* user code failed: the batch stops, and says why in every message it did not send */
+		smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false,
+			"Not sent: the logger threw an exception during the batch, which stopped before this message");
+		GC_ADDREF(c->logger_exception);
+		zend_exception_set_previous(EG(exception), c->logger_exception);
+		if (b->sent_any) {
+			take_exception(&b->stop);
+		}
+		return false;
+	}
 	if (b->sent_any && !smtp_client_is_connected(c)) {
 		/* lost during this call */
 		if (b->reconnected) {
@@ -315,6 +326,12 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 				take_exception(&b->results[map[j]]);
 			} else {
 				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
+				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->session)
+					&& Z_TYPE(b->results[map[j]]) == IS_OBJECT) {
+					/* given up because the logger threw: that exception is the reason */
+					GC_ADDREF(c->logger_exception);
+					zend_exception_set_previous(Z_OBJ(b->results[map[j]]), c->logger_exception);
+				}
 			}
 			smtp_batch_item_free(&items[j]);
 		}
@@ -410,7 +427,17 @@ ZEND_METHOD(Smtp, sendBatch)
 			}
 			start = end;
 		}
-		smtp_client_op_end(c); /* rethrows an exception of the logger */
+		if (c->logger_exception && b.sent_any) {
+			/* messages were sent: the results are returned, each Result naming the logger's exception */
+			zend_object *lex = smtp_client_take_logger_exception(c);
+			for (i = 0; i < b.n; i++) {
+				if (Z_TYPE(b.results[i]) == IS_OBJECT && Z_OBJCE(b.results[i]) == smtp_ce_Result) {
+					smtp_result_set_logger_exception(&b.results[i], lex);
+				}
+			}
+			OBJ_RELEASE(lex);
+		}
+		smtp_client_op_end(c); /* rethrows an exception of the logger from before anything was sent */
 		if (EG(exception)) {
 			failed = true;
 		}

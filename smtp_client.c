@@ -223,11 +223,28 @@ static void client_log(void *ud, const char *line, size_t len)
 	zval_ptr_dtor(&arg);
 	zval_ptr_dtor(&retval);
 	if (EG(exception)) {
-		/* the operation goes on without the logger; the exception is rethrown when it ends */
+		/* User code failed in the middle of the operation: nothing more is written, so a message whose
+		 * end of data is not sent yet is never delivered (see README, "User code during a send").
+		 * exit() stays pending and ends the request once we return; an exception comes out when the
+		 * operation ends: attached to the Result of a message already accepted, else as the previous
+		 * of the error. */
+		if (c->session) {
+			smtp_session_abort(c->session);
+		}
+		if (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception))) {
+			return;
+		}
 		c->logger_exception = EG(exception);
 		GC_ADDREF(c->logger_exception);
 		zend_clear_exception();
 	}
+}
+
+zend_object *smtp_client_take_logger_exception(smtp_client_obj *c)
+{
+	zend_object *ex = c->logger_exception;
+	c->logger_exception = NULL;
+	return ex;
 }
 
 /* ---- operations ---------------------------------------------------------------------------------- */
@@ -1101,6 +1118,22 @@ static void make_result(zval *return_value, const char *reply, size_t reply_len,
 	}
 	zend_update_property(smtp_ce_Result, obj, "messageId", sizeof("messageId") - 1, &tmp);
 	zval_ptr_dtor(&tmp);
+	ZVAL_NULL(&tmp);
+	zend_update_property(smtp_ce_Result, obj, "loggerException", sizeof("loggerException") - 1, &tmp);
+}
+
+void smtp_result_set_logger_exception(zval *result, zend_object *ex)
+{
+	/* readonly and already initialised (null): the slot is written directly, as the class's own code */
+	zend_property_info *info = zend_hash_str_find_ptr(&smtp_ce_Result->properties_info, "loggerException",
+		sizeof("loggerException") - 1);
+	zval *slot;
+	if (!info) {
+		return;
+	}
+	slot = OBJ_PROP(Z_OBJ_P(result), info->offset);
+	zval_ptr_dtor(slot);
+	ZVAL_OBJ_COPY(slot, ex);
 }
 
 /* ---- one message: send()'s checks, its envelope and body, its outcome (send() and sendBatch()) --- */
@@ -1415,8 +1448,14 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 	}
 	if (st == SMTP_OK) {
 		const smtp_reply *r = smtp_session_last_reply(c->session);
+		zend_object *lex;
 		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,
 			return_value);
+		/* the logger threw after the server accepted the message: the Result says so, and is returned */
+		if ((lex = smtp_client_take_logger_exception(c)) != NULL) {
+			smtp_result_set_logger_exception(return_value, lex);
+			OBJ_RELEASE(lex);
+		}
 	} else {
 		if (!smtp_outgoing_throw_body_error(o, st, smtp_session_error(c->session))) {
 			smtp_throw_status(st, c->session, &res, &o->env);

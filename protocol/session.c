@@ -38,6 +38,7 @@ struct smtp_session {
 	int esmtp;                  /* EHLO was accepted */
 	int tls_active;
 	int usable;                 /* no fatal error, no 421, not closed */
+	int aborted;                /* smtp_session_abort(): nothing more is written */
 	int transient;
 	char error[512];
 
@@ -232,6 +233,16 @@ void smtp_session_set_tls_active(smtp_session *s, int active)
 	s->tls_active = active;
 }
 
+void smtp_session_abort(smtp_session *s)
+{
+	s->aborted = 1;
+}
+
+int smtp_session_aborted(const smtp_session *s)
+{
+	return s->aborted;
+}
+
 uint64_t smtp_session_bytes_received(const smtp_session *s)
 {
 	return s->bytes_in;
@@ -285,6 +296,12 @@ static smtp_status flush(smtp_session *s)
 	int rc;
 	if (s->out.len == 0) {
 		return SMTP_OK;
+	}
+	if (s->aborted) {
+		/* whatever is queued (an end of data among it) never reaches the server */
+		smtp_buf_reset(&s->out);
+		return fail(s, SMTP_ERR_STATE, 1, "aborted by the caller: the connection was given up before the "
+			"end of the message data was sent, nothing of this transaction was delivered", NULL);
 	}
 	if (!s->usable) {
 		return fail(s, SMTP_ERR_STATE, 1, "the connection is no longer usable", NULL);

@@ -322,6 +322,16 @@ smtp_status smtp_session_noop(smtp_session *s);
 /* QUIT and wait for its reply; the connection is then to be closed by the caller. */
 smtp_status smtp_session_quit(smtp_session *s);
 
+/*
+ * Give the session up from inside a callback (the logger): from now on nothing is written, so an end of
+ * data not yet sent never is and that transaction cannot be delivered; the operation under way fails
+ * with SMTP_ERR_STATE at its next write and the connection is to be closed. Replies to what was already
+ * written are still read while nothing new must be written first, so a transaction whose end of data
+ * was sent gets its outcome.
+ */
+void smtp_session_abort(smtp_session *s);
+int smtp_session_aborted(const smtp_session *s);
+
 /* How many bytes the server has sent on this session. A caller that sees a send fail on a connection it
  * reused, with this unchanged, knows the server closed it before answering anything of that send. */
 uint64_t smtp_session_bytes_received(const smtp_session *s);

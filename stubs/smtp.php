@@ -369,6 +369,11 @@ namespace Smtp {
         public readonly string $reply;
         /** The Message-ID header of the message sent, if it had one. */
         public readonly ?string $messageId;
+        /**
+         * What the logger threw after the server had accepted the message, or null. The message was sent
+         * (once): do not send it again. The logger is not called again during that send.
+         */
+        public readonly ?\Throwable $loggerException;
 
         private function __construct() {}
     }
