@@ -18,7 +18,7 @@ namespace {
         /** @var int */
         public const TLS_OPPORTUNISTIC = 3;
 
-        public function __construct(string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(string $host = "localhost", int $port = 0, #[\SensitiveParameter] array $options = []) {}
 
         public function connect(): void {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4298441c04c16d6621322192c4d61ff7d5982a02 */
+ * Stub hash: 13dee2c45c71316a7f301fb6e211291c00d9ef6b */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -280,6 +280,8 @@ static zend_class_entry *register_class_Smtp(void)
 	zend_declare_class_constant_ex(class_entry, const_TLS_OPPORTUNISTIC_name, &const_TLS_OPPORTUNISTIC_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_TLS_OPPORTUNISTIC_name);
 
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "login", sizeof("login") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 

@@ -95,6 +95,47 @@ static bool host_ok(zend_string *h)
 	return true;
 }
 
+/* The host argument: a host name or address, never a URL or "host:port" (the port is its own argument);
+ * the ValueError says what to write instead. */
+static bool host_arg_ok(zend_string *host)
+{
+	const char *h = ZSTR_VAL(host), *colon = strchr(h, ':'), *p;
+	size_t len = ZSTR_LEN(host);
+	if (strstr(h, "://")) {
+		zend_argument_value_error(1, "must be a host name or an IP address, not a URL (write new Smtp(\"host\", "
+			"port, ['tls' => Smtp::TLS_IMPLICIT or Smtp::TLS_STARTTLS]))");
+		return false;
+	}
+	/* "name:25", "1.2.3.4:25" (one colon) or "[v6]:25": a port in the host string */
+	p = NULL;
+	if (colon && !strchr(colon + 1, ':') && colon[1]) {
+		p = colon + 1;
+	} else if (h[0] == '[' && (p = strstr(h, "]:")) != NULL) {
+		colon = p + 1;
+		p += 2;
+	}
+	if (p && *p) {
+		const char *d = p;
+		while (*d >= '0' && *d <= '9') {
+			d++;
+		}
+		if (!*d && d - p <= 5) {
+			zend_argument_value_error(1, "must be a host name or an IP address without a port: write new "
+				"Smtp(\"%.*s\", %s) instead of new Smtp(\"%s\")", (int)(colon - h), h, p, h);
+			return false;
+		}
+	}
+	if (len && !host_ok(host)) {
+		zend_argument_value_error(1, "must be a host name or an IP address");
+		return false;
+	}
+	if (!len) {
+		zend_argument_value_error(1, "must be a host name or an IP address");
+		return false;
+	}
+	return true;
+}
+
 static int seconds_to_ms(double s)
 {
 	double ms = ceil(s * 1000.0);
@@ -304,6 +345,14 @@ static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_strin
 /* This object's timeouts, extensions and logger on its session. */
 static void configure_session(smtp_client_obj *c)
 {
+	const char *h = ZSTR_VAL(c->host);
+	char peer[300];
+	/* port 465 is implicit TLS: a server there waits for our TLS hello and never greets in cleartext,
+	 * so the greeting is waited for as long as the connect may take, not the command timeout */
+	int greeting_ms = c->port == 465 && c->tls_mode != SMTP_TLS_IMPLICIT ? seconds_to_ms(c->timeout) : 0;
+	snprintf(peer, sizeof(peer), strchr(h, ':') && h[0] != '[' ? "[%s]:" ZEND_LONG_FMT : "%s:" ZEND_LONG_FMT, h,
+		c->port);
+	smtp_session_set_peer(c->session, peer, greeting_ms);
 	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
 	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
 	if (Z_TYPE(c->logger) != IS_UNDEF) {
@@ -371,6 +420,13 @@ static zend_result client_open(smtp_client_obj *c, bool with_auth)
 		if (st == SMTP_ERR_TLS && c->tls_dropped) {
 			/* the STARTTLS handshake died with the connection: a drop, transient */
 			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "%s", smtp_session_error(c->session));
+		} else if (st == SMTP_ERR_TIMEOUT && c->tls_mode != SMTP_TLS_IMPLICIT
+			&& strcmp(smtp_session_step(c->session), "the greeting") == 0) {
+			/* an implicit-TLS server says nothing until the client starts TLS */
+			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "%s: no greeting in %.0f s; is this an "
+				"implicit-TLS port? Use 'tls' => Smtp::TLS_IMPLICIT (the usual port for it is 465)",
+				smtp_session_error(c->session),
+				c->port == 465 ? c->timeout : c->command_timeout);
 		} else {
 			smtp_throw_status(st, c->session, NULL, NULL);
 		}
@@ -640,8 +696,7 @@ ZEND_METHOD(Smtp, __construct)
 		zend_throw_error(NULL, "Cannot call Smtp::__construct() twice");
 		RETURN_THROWS();
 	}
-	if (host && !host_ok(host)) {
-		zend_argument_value_error(1, "must be a host name or an IP address");
+	if (host && !host_arg_ok(host)) {
 		RETURN_THROWS();
 	}
 	if (port < 0 || port > 65535) {
@@ -661,6 +716,12 @@ ZEND_METHOD(Smtp, __construct)
 	}
 	if (c->username && !c->password) {
 		zend_argument_value_error(3, "option \"password\" is required with option \"username\"");
+		RETURN_THROWS();
+	}
+	if (c->password && !c->username) {
+		/* it would be silently unused: no AUTH is ever attempted without a user name */
+		zend_argument_value_error(3, "option \"password\" needs option \"username\" (AUTH sends both; for "
+			"XOAUTH2 the username is the mailbox the token is for)");
 		RETURN_THROWS();
 	}
 	if (!tls_given) {

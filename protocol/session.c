@@ -39,6 +39,9 @@ struct smtp_session {
 	int tls_active;
 	int usable;                 /* no fatal error, no 421, not closed */
 	int aborted;                /* smtp_session_abort(): nothing more is written */
+	int greeting_ms;            /* how long the greeting may take (0: command_ms) */
+	char peer[280];             /* "host:port", named in every error */
+	const char *step;           /* what the session was doing: named in every error */
 	int transient;
 	char error[512];
 
@@ -93,9 +96,22 @@ static void reply_clear(smtp_reply *r)
  * Record an error: msg, and ": detail" when there is one. Fatal errors make the session unusable: the
  * caller must close the connection.
  */
+/* " (host:port, at STEP)" after a message, so an error says which server and which step */
+static void add_where(smtp_session *s)
+{
+	size_t len = strlen(s->error);
+	if (!s->peer[0] || len + 8 >= sizeof(s->error)) {
+		return;
+	}
+	snprintf(s->error + len, sizeof(s->error) - len, s->step ? " (%s, at %s)" : " (%s)", s->peer, s->step);
+}
+
 static smtp_status fail(smtp_session *s, smtp_status st, int fatal, const char *msg, const char *detail)
 {
 	snprintf(s->error, sizeof(s->error), detail ? "%s: %s" : "%s", msg, detail);
+	if (st != SMTP_ERR_INPUT) { /* input errors come before any byte is sent: no server to name */
+		add_where(s);
+	}
 	if (fatal) {
 		s->usable = 0;
 	}
@@ -112,6 +128,7 @@ static smtp_status fail_reply(smtp_session *s, smtp_status st, const char *what)
 	const smtp_reply *r = &s->parser.reply;
 	reply_copy(&s->error_reply, r);
 	snprintf(s->error, sizeof(s->error), "%s: %.400s", what, r->text.data ? r->text.data : "");
+	add_where(s);
 	s->transient = r->code >= 400 && r->code < 500;
 	if (r->code == 421) { /* the server is closing the channel (RFC 5321 3.8) */
 		s->usable = 0;
@@ -231,6 +248,17 @@ int smtp_session_tls_active(const smtp_session *s)
 void smtp_session_set_tls_active(smtp_session *s, int active)
 {
 	s->tls_active = active;
+}
+
+void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms)
+{
+	snprintf(s->peer, sizeof(s->peer), "%s", peer ? peer : "");
+	s->greeting_ms = greeting_ms;
+}
+
+const char *smtp_session_step(const smtp_session *s)
+{
+	return s->step ? s->step : "";
 }
 
 void smtp_session_abort(smtp_session *s)
@@ -365,6 +393,24 @@ static smtp_status read_reply(smtp_session *s, int timeout_ms)
 	return SMTP_OK;
 }
 
+/* The step a command line starts, for error messages (static strings: the session keeps the pointer). */
+static const char *command_step(const char *line, size_t len, int secret)
+{
+	static const char *const verbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "RSET",
+		"NOOP", "QUIT", "BDAT"};
+	size_t i;
+	if (secret && !(len > 5 && memcmp(line, "AUTH ", 5) == 0)) {
+		return "AUTH";
+	}
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t n = strlen(verbs[i]);
+		if (len >= n && memcmp(line, verbs[i], n) == 0) {
+			return verbs[i];
+		}
+	}
+	return "a command";
+}
+
 /* Queue one command line after checking it: no CR, LF or NUL, at most max_len octets with CRLF. */
 static smtp_status queue_line(smtp_session *s, const char *line, size_t len, size_t max_len, int secret)
 {
@@ -374,6 +420,7 @@ static smtp_status queue_line(smtp_session *s, const char *line, size_t len, siz
 	if (len + 2 > max_len) {
 		return fail(s, SMTP_ERR_INPUT, 0, "command line longer than the protocol allows", NULL);
 	}
+	s->step = command_step(line, len, secret);
 	if (secret) {
 		/* keep the verb ("AUTH PLAIN") when there is one, hide the rest */
 		const char *sp = len > 5 && memcmp(line, "AUTH ", 5) == 0 ? memchr(line + 5, ' ', len - 5) : NULL;
@@ -470,6 +517,7 @@ static smtp_status starttls(smtp_session *s, int required)
 			"the server sent data after its STARTTLS reply before TLS started (possible response injection)", NULL);
 	}
 	err[0] = '\0';
+	s->step = "the TLS handshake";
 	rc = s->t.start_tls(s->t.ctx, s->command_ms, err, sizeof(err));
 	if (rc != 0) {
 		fail(s, SMTP_ERR_TLS, 1, "TLS handshake failed", err[0] ? err : "unknown error");
@@ -494,7 +542,8 @@ smtp_status smtp_session_open(smtp_session *s, const char *helo, smtp_tls_mode m
 	s->error[0] = '\0';
 	reply_clear(&s->error_reply);
 
-	st = read_reply(s, s->command_ms);
+	s->step = "the greeting";
+	st = read_reply(s, s->greeting_ms > 0 && s->greeting_ms < s->command_ms ? s->greeting_ms : s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
 	}
@@ -996,6 +1045,8 @@ static smtp_status read_pending(smtp_session *s)
 	}
 	is_final = !t->mail_pending && t->rcpt_next == t->rcpt_sent && !t->data_pending && t->bdat_pending == 1
 		&& t->last_sent;
+	s->step = t->rset_pending ? "RSET" : t->mail_pending ? "MAIL FROM" : t->rcpt_next < t->rcpt_sent ? "RCPT TO"
+		: t->data_pending ? "DATA" : is_final ? "the end of data" : "BDAT";
 	st = read_reply(s, is_final ? s->data_ms : s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
@@ -1152,6 +1203,7 @@ static smtp_status stream_body(txn *t, int bdat, smtp_body_fn body_fn, void *bod
 	sink.bdat = bdat;
 	sink.enc = &enc;
 	smtp_buf_reset(&s->chunk);
+	s->step = "the message data";
 	smtp_data_encoder_init(&enc, &sink.sink, !bdat);
 	st = body_fn(body_ctx, &enc.sink);
 	if (st == SMTP_OK) {
@@ -1263,6 +1315,8 @@ static smtp_status rejected_recipients(smtp_session *s, txn *t)
 			break;
 		}
 	}
+	s->step = "RCPT TO";
+	add_where(s);
 	s->transient = s->error_reply.code / 100 == 4;
 	return SMTP_ERR_RECIPIENTS;
 }
@@ -1395,16 +1449,20 @@ static smtp_status txn_finish(txn *t, smtp_status st, int bdat, int in_batch)
 		st = fail(s, SMTP_ERR_REPLY, 0, msg, NULL);
 	} else if (t->mail_code / 100 != 2) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "MAIL FROM";
 		st = fail_reply(s, SMTP_ERR_REPLY, "sender rejected");
 	} else if (rcpts_refused(t)) {
 		st = rejected_recipients(s, t);
 	} else if (!bdat && t->data_code != 354) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "DATA";
 		st = fail_reply(s, SMTP_ERR_REPLY, "DATA rejected");
 	} else if (t->bdat_failed) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "BDAT";
 		st = fail_reply(s, SMTP_ERR_REPLY, "message data rejected");
 	} else if (t->final_code / 100 != 2) {
+		s->step = "the end of data";
 		st = fail_reply(s, SMTP_ERR_REPLY, "message not accepted");
 		if (!bdat) {
 			return st; /* after the final dot the transaction is over either way */

@@ -330,6 +330,12 @@ smtp_status smtp_session_quit(smtp_session *s);
  * was sent gets its outcome.
  */
 void smtp_session_abort(smtp_session *s);
+
+/* The server's "host:port", which every error message names with the step (" (host:port, at EHLO)"),
+ * and how long its greeting may take (0: the command timeout). */
+void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms);
+/* The step the session was at when the last error happened ("the greeting", "EHLO", "MAIL FROM", ...). */
+const char *smtp_session_step(const smtp_session *s);
 int smtp_session_aborted(const smtp_session *s);
 
 /* How many bytes the server has sent on this session. A caller that sees a send fail on a connection it

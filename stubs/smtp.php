@@ -81,7 +81,7 @@ namespace {
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */
-        public function __construct(string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(string $host = "localhost", int $port = 0, #[\SensitiveParameter] array $options = []) {}
 
         /**
          * Connects now: greeting, EHLO, STARTTLS and EHLO again (per the tls option), then AUTH if

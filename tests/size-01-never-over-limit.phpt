@@ -88,7 +88,7 @@ print_r($t['errors']);
 --EXPECTF--
 bool(true)
 --- BDAT: the server answers 552 mid-chunk once over its limit and reads the rest as commands
-Smtp\ResponseException: not sent: the message is larger than the server accepts (SIZE 300000); sending stopped before the limit, nothing was delivered
+Smtp\ResponseException: not sent: the message is larger than the server accepts (SIZE 300000); sending stopped before the limit, nothing was delivered (127.0.0.1:%d, at BDAT)
 bool(false)
 bool(true)
 then: ABC123
@@ -101,7 +101,7 @@ Array
 (
 )
 --- DATA: the client hangs up before the limit, without the final dot
-Smtp\ResponseException: not sent: the message is larger than the server accepts (SIZE 300000); sending stopped before the limit, nothing was delivered
+Smtp\ResponseException: not sent: the message is larger than the server accepts (SIZE 300000); sending stopped before the limit, nothing was delivered (127.0.0.1:%d, at the message data)
 bool(false)
 exact size: ABC123
 body octets sent on the first connection: within the limit
