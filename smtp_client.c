@@ -987,29 +987,56 @@ static uint64_t raw_wire_size(const char *p, size_t len)
 	return size;
 }
 
-/* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL. */
+/* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL: the field
+ * unfolded (RFC 5322 2.2.3), its comments and spaces dropped, so what remains is the "<id>" itself. */
 static zend_string *raw_message_id(const char *p, size_t len)
 {
 	const char *end = p + len;
 	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *v, *ve;
-		size_t len = (size_t)((eol ? eol : end) - p);
-		if (len && p[len - 1] == '\r') {
-			len--;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol ? eol : end) - p);
+		if (n && p[n - 1] == '\r') {
+			n--;
 		}
-		if (len == 0) {
+		if (n == 0) {
 			break; /* end of the header */
 		}
-		if (len > 11 && zend_binary_strncasecmp(p, len, "Message-ID:", 11, 11) == 0) {
-			v = p + 11;
-			ve = p + len;
-			while (v < ve && (*v == ' ' || *v == '\t')) {
-				v++;
+		if (n >= 11 && zend_binary_strncasecmp(p, n, "Message-ID:", 11, 11) == 0) {
+			smart_str id = {0};
+			int depth = 0;
+			const char *q = p + 11;
+			/* the value runs on over continuation lines (those starting with a space or a tab) */
+			for (;;) {
+				const char *le = p + n;
+				for (; q < le; q++) {
+					char ch = *q;
+					if (depth > 0) {
+						if (ch == '\\' && q + 1 < le) {
+							q++;
+						} else if (ch == '(') {
+							depth++;
+						} else if (ch == ')') {
+							depth--;
+						}
+					} else if (ch == '(') {
+						depth = 1;
+					} else if (ch != ' ' && ch != '\t') {
+						smart_str_appendc(&id, ch);
+					}
+				}
+				if (!eol || eol + 1 >= end || (eol[1] != ' ' && eol[1] != '\t')) {
+					break;
+				}
+				p = eol + 1;
+				eol = memchr(p, '\n', (size_t)(end - p));
+				n = (size_t)((eol ? eol : end) - p);
+				if (n && p[n - 1] == '\r') {
+					n--;
+				}
+				q = p;
 			}
-			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) {
-				ve--;
-			}
-			return ve > v ? zend_string_init(v, (size_t)(ve - v), 0) : NULL;
+			smart_str_0(&id);
+			return id.s && ZSTR_LEN(id.s) ? id.s : (smart_str_free(&id), NULL);
 		}
 		if (!eol) {
 			break;
