@@ -1149,7 +1149,17 @@ static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_nu
 		o->stream_start = 0;
 	}
 	if ((size = smtp_stream_file_size(stream)) > (int64_t)o->stream_start) {
+		char last = '\n';
 		o->stream_size = (uint64_t)(size - (int64_t)o->stream_start);
+		/* the encoder ends the last line with CRLF when the file does not: count it, so the SIZE of a
+		 * CRLF file is exact */
+		if (php_stream_seek(stream, (zend_off_t)(size - 1), SEEK_SET) == 0) {
+			if (php_stream_read(stream, &last, 1) != 1) {
+				last = '\n';
+			}
+		}
+		php_stream_seek(stream, o->stream_start, SEEK_SET);
+		o->stream_size += last == '\n' ? 0 : last == '\r' ? 1 : 2;
 	}
 	return true;
 }

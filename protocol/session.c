@@ -39,6 +39,7 @@ struct smtp_session {
 	int tls_active;
 	int usable;                 /* no fatal error, no 421, not closed */
 	int aborted;                /* smtp_session_abort(): nothing more is written */
+	int got_421;                /* a 421 ended the connection (batch: nothing after it was accepted) */
 	int greeting_ms;            /* how long the greeting may take (0: command_ms) */
 	char peer[280];             /* "host:port", named in every error */
 	const char *step;           /* what the session was doing: named in every error */
@@ -389,6 +390,7 @@ static smtp_status read_reply(smtp_session *s, int timeout_ms)
 	log_reply(s);
 	if (p->reply.code == 421) {
 		s->usable = 0;
+		s->got_421 = 1;
 	}
 	return SMTP_OK;
 }
@@ -1592,6 +1594,22 @@ static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
 }
 
 /*
+ * After a 421 the server processes nothing more (RFC 5321 3.8): the transaction that met it and every
+ * one behind it are known not to be accepted, unlike after a silent drop where a message whose end of
+ * data was sent may have been. Such an item is left attempted = 0, so the caller sends it again (once,
+ * on a new connection); any other outcome is recorded.
+ */
+static void batch_outcome(smtp_session *s, smtp_batch_item *item, smtp_status st)
+{
+	if (st != SMTP_OK && !s->usable && s->got_421) {
+		smtp_send_result_free(&item->result);
+		item->attempted = 0;
+		return;
+	}
+	batch_record(s, item, st);
+}
+
+/*
  * A batch over PIPELINING without CHUNKING: the body and final dot of one message go out in the same
  * write as the next message's MAIL, RCPT and DATA (RFC 2920 3.1), so each message costs one round trip.
  */
@@ -1628,7 +1646,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 			/* the previous message's final reply comes first */
 			smtp_status pst = st == SMTP_OK ? settle(prev, 0) : st;
 			pst = txn_finish(prev, pst, 0, 0);
-			batch_record(s, prev_item, pst);
+			batch_outcome(s, prev_item, pst);
 			smtp_buf_free(&prev->first_failure.text);
 			prev = NULL;
 			if (!s->usable) {
@@ -1648,7 +1666,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 			}
 		}
 		st = txn_finish(cur, st, 0, 0);
-		batch_record(s, item, st);
+		batch_outcome(s, item, st);
 		smtp_buf_free(&cur->first_failure.text);
 		if (!s->usable) {
 			fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
@@ -1657,7 +1675,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 	if (prev) {
 		smtp_status pst = fatal == SMTP_OK ? settle(prev, 0) : fatal;
 		pst = txn_finish(prev, pst, 0, 0);
-		batch_record(s, prev_item, pst);
+		batch_outcome(s, prev_item, pst);
 		smtp_buf_free(&prev->first_failure.text);
 		if (!s->usable && fatal == SMTP_OK) {
 			fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
@@ -1684,6 +1702,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 		items[i].attempted = 0;
 		items[i].retry = 0;
 	}
+	s->got_421 = 0;
 	if (pipe && !bdat) {
 		return batch_data_pipelined(s, items, count);
 	}
@@ -1744,7 +1763,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 			st = txn_finish(t, st, 1, 1);
 			head++;
 			if (st != SMTP_OK && !s->usable) {
-				batch_record(s, done, st);
+				batch_outcome(s, done, st);
 				fatal = st;
 			} else if (failed_before && t->mail_code == 503) {
 				/* refused only because the failed transaction before it was still open: send it again */
@@ -1771,16 +1790,16 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 		{
 			smtp_status st = smtp_session_send(s, item->env, item->body_fn, item->body_ctx, &item->result);
 			next++;
-			batch_record(s, item, st);
+			batch_outcome(s, item, st);
 			if (!s->usable) {
 				fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
 			}
 		}
 	}
-	/* what was in flight when the connection failed is not known sent */
+	/* what was in flight when the connection failed is not known sent (after a 421: known not accepted) */
 	while (head != tail) {
 		txn *t = &window[head % BATCH_WINDOW];
-		batch_record(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
+		batch_outcome(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
 		smtp_buf_free(&t->first_failure.text);
 		head++;
 	}
@@ -1789,7 +1808,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 	for (i = 0; i < count && fatal == SMTP_OK && s->usable; i++) {
 		if (items[i].retry && !items[i].attempted) {
 			smtp_status st = smtp_session_send(s, items[i].env, items[i].body_fn, items[i].body_ctx, &items[i].result);
-			batch_record(s, &items[i], st);
+			batch_outcome(s, &items[i], st);
 		}
 	}
 	free(window);

@@ -313,7 +313,10 @@ void smtp_batch_item_free(smtp_batch_item *item);
  * replies to the ones before it, up to a window, so a batch costs about one round trip per window
  * rather than per message; the rest go one transaction at a time. One failed message never takes the
  * others down: each item gets its own status. Returns SMTP_OK while the connection is still usable;
- * otherwise the error that ended it, with the items never started left attempted = 0.
+ * otherwise the error that ended it, with the items never started left attempted = 0, and so are the
+ * items a 421 showed were not accepted (the one it answered and every one behind it): both can be sent
+ * again on a new connection. Items in flight when the connection dropped without a reply are recorded
+ * with the error: the server may have them.
  */
 smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count);
 

@@ -84,6 +84,24 @@ echo 'body octets sent on the first connection: ', strlen($body) <= LIMIT ? 'wit
 var_dump(str_contains($body, "\r\n.\r\n"));
 echo 'delivered: ', count($t['messages']), ' (', strlen($t['messages'][0]['data']), " octets)\n";
 print_r($t['errors']);
+
+echo "--- the declared SIZE of a CRLF file is exact, with or without a final CRLF\n";
+$srv = fake_auto([]);
+$smtp = fake_client($srv);
+foreach (["Subject: a\r\n\r\nno final CRLF", "Subject: b\r\n\r\nfinal CRLF\r\n", "Subject: c\r\n\r\nlone CR\r"] as $i => $content) {
+    $f = tempnam(sys_get_temp_dir(), 'smtp-size01');
+    file_put_contents($f, $content);
+    $smtp->send($h = fopen($f, 'rb'), 'a@example.com', 'b@example.com');
+    fclose($h);
+    unlink($f);
+}
+fake_done($smtp);
+$t = fake_wait($srv);
+$mails = array_values(array_filter(fake_lines($t), fn($l) => str_starts_with($l, 'MAIL')));
+foreach ($t['messages'] as $i => $m) {
+    preg_match('/SIZE=(\d+)/', $mails[$i], $sz);
+    echo "declared $sz[1], received ", strlen($m['data']), "\n";
+}
 ?>
 --EXPECTF--
 bool(true)
@@ -110,3 +128,7 @@ delivered: 1 (300000 octets)
 Array
 (
 )
+--- the declared SIZE of a CRLF file is exact, with or without a final CRLF
+declared 29, received 29
+declared 26, received 26
+declared 23, received 23
