@@ -10,7 +10,10 @@
  *     never takes the others down.
  *   - A connection lost in the middle: messages whose transaction was under way get a transient
  *     Smtp\ConnectionException (never reported sent: the server may or may not have them); the connection
- *     is reopened once and the messages not yet started go out on the new one.
+ *     is reopened once and the messages not yet started go out on the new one. After a 421 the server
+ *     processed nothing more: the message it answered and those behind it go out again there too.
+ *   - When the logger throws, the batch stops: messages sent are Results carrying the exception in
+ *     $loggerException, the others exceptions whose previous is it (see README).
  *   - Messages are built (attachments opened) a bounded number at a time, so a large batch does not hold
  *     every attachment file open at once.
  *   - When the first connection cannot be made, nothing was sent: sendBatch() throws, as send() would.

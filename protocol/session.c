@@ -1436,6 +1436,13 @@ static smtp_status txn_finish(txn *t, smtp_status st, int bdat, int in_batch)
 		/* the connection failed under us, or the body could not be produced: nothing is known sent */
 		s->usable = 0;
 		s->inflight = NULL;
+		if (t->last_sent && !t->final_code && !s->aborted && st != SMTP_ERR_SOURCE && st != SMTP_ERR_INPUT) {
+			/* the end of data went out (with PIPELINING, before the replies to MAIL and RCPT): the server
+			 * may have accepted the message; say so, so that a caller does not resend it blindly */
+			size_t len = strlen(s->error);
+			snprintf(s->error + len, sizeof(s->error) - len, "; the end of data was sent: not known whether "
+				"the server accepted the message");
+		}
 		return st;
 	}
 	inflight_remove(s, t);

@@ -86,6 +86,10 @@ final class FakeServer
             }
             stream_context_set_option($ctx, ['ssl' => $opts]);
         }
+        if (!empty($this->cfg['nodelay'])) {
+            // replies go out at once instead of waiting for the client's delayed ACK (~40 ms a message)
+            stream_context_set_option($ctx, 'socket', 'tcp_nodelay', true);
+        }
         $host = $this->cfg['host'] ?? '127.0.0.1';
         $port = (int)($this->cfg['port'] ?? 0);
         $addr = strpos($host, ':') !== false ? "[$host]" : $host;
@@ -612,9 +616,16 @@ final class FakeConn
                 return;
             }
         }
+        $chaos = $c['chaos'] ?? null;
+        if ($chaos) {
+            mt_srand((int)($chaos['seed'] ?? 1) * 1000003 + $this->srv->connNo);
+        }
         while (!$this->closed) {
             $line = $this->readLine($timeout);
             if ($line === null) {
+                return;
+            }
+            if ($chaos && !$this->chaos($chaos, false)) {
                 return;
             }
             $this->srv->event('line', ['line' => $line]);
@@ -828,6 +839,31 @@ final class FakeConn
         }
     }
 
+    /* Random faults ('chaos' auto option): drop, 421, stall. False when the connection is gone. */
+    private function chaos(array $ch, bool $afterMessage): bool
+    {
+        $r = mt_rand() / mt_getrandmax();
+        $drop = (float)($ch['drop'] ?? 0);
+        $p421 = (float)($ch['421'] ?? 0);
+        $stall = (float)($ch['stall'] ?? 0);
+        if ($r < $drop) {
+            $this->srv->event('chaos', ['what' => $afterMessage ? 'drop after message' : 'drop']);
+            $this->close();
+            return false;
+        }
+        if (!$afterMessage && $r < $drop + $p421) {
+            $this->srv->event('chaos', ['what' => '421']);
+            $this->reply("421 4.3.2 fake.example: chaos, closing\r\n");
+            $this->close();
+            return false;
+        }
+        if ($r < $drop + $p421 + $stall) {
+            $this->srv->event('chaos', ['what' => 'stall']);
+            usleep((int)($ch['stall_ms'] ?? 100) * 1000);
+        }
+        return true;
+    }
+
     private function autoMessage(string $from, array $rcpts, string $raw, string $via, ?string $authUser,
         ?array $digest = null): void
     {
@@ -849,6 +885,9 @@ final class FakeConn
             'accepted' => $accepted, 'raw' => base64_encode($raw), 'data' => base64_encode($data),
             'queue_id' => $accepted ? $qid : null,
         ] + ($digest !== null ? ['digest' => $digest] : []));
+        if (!empty($this->auto['chaos']) && !$this->chaos($this->auto['chaos'], true)) {
+            return; // queued, but the client never hears of it: its outcome is unknown to it
+        }
         $this->reply($ov ?? "250 2.0.0 Ok: queued as $qid\r\n");
     }
 
