@@ -63,7 +63,7 @@ STARTTLS not offered:
 sender rejected:
   Smtp\ResponseException: sender rejected: 550 5.7.1 not you (127.0.0.1:PORT, at MAIL FROM)
 final reply missing:
-  Smtp\ConnectionException: the server closed the connection: waiting for the reply (127.0.0.1:PORT, at the end of data)
+  Smtp\ConnectionException: the server closed the connection: waiting for the reply (127.0.0.1:PORT, at the end of data); the end of data was sent: not known whether the server accepted the message
 certificate not trusted:
   Smtp\TlsException: TLS handshake failed: %scertificate verify failed%s(127.0.0.1:PORT, at the TLS handshake)
 implicit TLS to a cleartext port:
