@@ -52,7 +52,8 @@ $outcome = [];      // i => 'sent' | 'failed' | 'unknown'
 $record = function (int $i, $r) use (&$outcome) {
     if ($r instanceof Smtp\Result) {
         $outcome[$i] = 'sent';
-    } elseif (str_contains($r->getMessage(), 'not known whether') || str_starts_with($r->getMessage(), 'Not known to be sent')) {
+    } elseif (str_starts_with($r->getMessage(), 'Not known to be sent')
+        || (str_contains($r->getMessage(), 'not known whether') && !str_starts_with($r->getMessage(), 'Not sent'))) {
         $outcome[$i] = 'unknown';   // the connection was lost after the end of data: the server may have it
     } else {
         $outcome[$i] = 'failed';
