@@ -95,7 +95,7 @@ foreach (['DATA' => ['PIPELINING'], 'BDAT' => ['PIPELINING', 'CHUNKING']] as $na
     echo "$name: ", outcome($e), '; delivered ', count(fake_wait($srv)['messages']), "\n";
 }
 ?>
---EXPECT--
+--EXPECTF--
 --- DATA
 C: MAIL              Smtp\ConnectionException <- RuntimeException: log disk full at [C: MAIL FROM:<a@example.com>]; delivered 0
 C: RCPT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: RCPT TO:<b@example.com>]; delivered 0
@@ -112,13 +112,13 @@ S: 250 2.0.0 Ok: queued Result ABC123 + loggerException: log disk full at [S: 25
 --- BDAT
 C: MAIL              Smtp\ConnectionException <- RuntimeException: log disk full at [C: MAIL FROM:<a@example.com>]; delivered 0
 C: RCPT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: RCPT TO:<b@example.com>]; delivered 0
-C: BDAT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: BDAT 356 LAST]; delivered 0
+C: BDAT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: BDAT %d LAST]; delivered 0
 S: 250 2.1.0         Result ABC123 + loggerException: log disk full at [S: 250 2.1.0 Ok]; delivered 1
 S: 250 2.0.0 Ok: queued Result ABC123 + loggerException: log disk full at [S: 250 2.0.0 Ok: queued as ABC123]; delivered 1
 --- BDAT, no pipelining
 C: MAIL              Smtp\ConnectionException <- RuntimeException: log disk full at [C: MAIL FROM:<a@example.com>]; delivered 0
 S: 250 2.1.5         Smtp\ConnectionException <- RuntimeException: log disk full at [S: 250 2.1.5 Ok]; delivered 0
-C: BDAT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: BDAT 356 LAST]; delivered 0
+C: BDAT              Smtp\ConnectionException <- RuntimeException: log disk full at [C: BDAT %d LAST]; delivered 0
 S: 250 2.0.0 Ok: queued Result ABC123 + loggerException: log disk full at [S: 250 2.0.0 Ok: queued as ABC123]; delivered 1
 --- sendMail(), after the final reply
 Result ABC123 + loggerException: log disk full at [S: 250 2.0.0 Ok: queued as ABC123]
