@@ -273,6 +273,11 @@ void smtp_dsn_release(smtp_outgoing *o);
 zend_result smtp_idn_prepare(smtp_outgoing *o);
 void smtp_idn_release(smtp_outgoing *o);
 
+/* The exception the logger threw during the operation under way (the caller owns it), or NULL. */
+zend_object *smtp_client_take_logger_exception(smtp_client_obj *c);
+/* Result::$loggerException: the logger threw, but after the server accepted the message. */
+void smtp_result_set_logger_exception(zval *result, zend_object *ex);
+
 /* For smtp_batch.c: the steps every operation of the client goes through. */
 bool smtp_client_op_begin(smtp_client_obj *c);
 void smtp_client_op_end(smtp_client_obj *c);

@@ -19,7 +19,7 @@ namespace {
         /** @var int */
         public const TLS_OPPORTUNISTIC = 3;
 
-        public function __construct(array|string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(array|string $host = "localhost", int $port = 0, #[\SensitiveParameter] array $options = []) {}
 
         public function connect(): void {}
 
@@ -103,6 +103,8 @@ namespace Smtp {
         public readonly array $rejected;
         public readonly string $reply;
         public readonly ?string $messageId;
+        /** The logger threw after the server had accepted the message (the message was sent once). */
+        public readonly ?\Throwable $loggerException;
 
         private function __construct() {}
     }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 8eee0f710c150ca3c158a0f1a24fab3edb347f64 */
+ * Stub hash: a4619da063af1edfd7a57ec539e2ee640d4a335c */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -285,6 +285,8 @@ static zend_class_entry *register_class_Smtp(void)
 	zend_string_release(const_TLS_OPPORTUNISTIC_name);
 
 
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "login", sizeof("login") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
@@ -346,6 +348,13 @@ static zend_class_entry *register_class_Smtp_Result(void)
 	zend_string *property_messageId_name = zend_string_init("messageId", sizeof("messageId") - 1, 1);
 	zend_declare_typed_property(class_entry, property_messageId_name, &property_messageId_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING|MAY_BE_NULL));
 	zend_string_release(property_messageId_name);
+
+	zval property_loggerException_default_value;
+	ZVAL_UNDEF(&property_loggerException_default_value);
+	zend_string *property_loggerException_name = zend_string_init("loggerException", sizeof("loggerException") - 1, 1);
+	zend_string *property_loggerException_class_Throwable = zend_string_init("Throwable", sizeof("Throwable")-1, 1);
+	zend_declare_typed_property(class_entry, property_loggerException_name, &property_loggerException_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_CLASS(property_loggerException_class_Throwable, 0, MAY_BE_NULL));
+	zend_string_release(property_loggerException_name);
 
 	return class_entry;
 }

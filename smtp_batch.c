@@ -10,7 +10,10 @@
  *     never takes the others down.
  *   - A connection lost in the middle: messages whose transaction was under way get a transient
  *     Smtp\ConnectionException (never reported sent: the server may or may not have them); the connection
- *     is reopened once and the messages not yet started go out on the new one.
+ *     is reopened once and the messages not yet started go out on the new one. After a 421 the server
+ *     processed nothing more: the message it answered and those behind it go out again there too.
+ *   - When the logger throws, the batch stops: messages sent are Results carrying the exception in
+ *     $loggerException, the others exceptions whose previous is it (see README).
  *   - Messages are built (attachments opened) a bounded number at a time, so a large batch does not hold
  *     every attachment file open at once.
  *   - When the first connection cannot be made, nothing was sent: sendBatch() throws, as send() would.
@@ -220,6 +223,17 @@ static void find_in_flight(const smtp_batch_item *items, size_t k, smtp_status s
 static bool batch_connect(batch *b)
 {
 	smtp_client_obj *c = b->c;
+	if (c->logger_exception) {
+		/* user code failed: the batch stops, and says why in every message it did not send */
+		smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false,
+			"Not sent: the logger threw an exception during the batch, which stopped before this message");
+		GC_ADDREF(c->logger_exception);
+		zend_exception_set_previous(EG(exception), c->logger_exception);
+		if (b->sent_any) {
+			take_exception(&b->stop);
+		}
+		return false;
+	}
 	if (b->sent_any && !smtp_client_is_connected(c)) {
 		/* lost during this call */
 		if (b->reconnected) {
@@ -315,6 +329,12 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 				take_exception(&b->results[map[j]]);
 			} else {
 				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
+				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->session)
+					&& Z_TYPE(b->results[map[j]]) == IS_OBJECT) {
+					/* given up because the logger threw: that exception is the reason */
+					GC_ADDREF(c->logger_exception);
+					zend_exception_set_previous(Z_OBJ(b->results[map[j]]), c->logger_exception);
+				}
 			}
 			smtp_batch_item_free(&items[j]);
 		}
@@ -410,7 +430,17 @@ ZEND_METHOD(Smtp, sendBatch)
 			}
 			start = end;
 		}
-		smtp_client_op_end(c); /* rethrows an exception of the logger */
+		if (c->logger_exception && b.sent_any) {
+			/* messages were sent: the results are returned, each Result naming the logger's exception */
+			zend_object *lex = smtp_client_take_logger_exception(c);
+			for (i = 0; i < b.n; i++) {
+				if (Z_TYPE(b.results[i]) == IS_OBJECT && Z_OBJCE(b.results[i]) == smtp_ce_Result) {
+					smtp_result_set_logger_exception(&b.results[i], lex);
+				}
+			}
+			OBJ_RELEASE(lex);
+		}
+		smtp_client_op_end(c); /* rethrows an exception of the logger from before anything was sent */
 		if (EG(exception)) {
 			failed = true;
 		}

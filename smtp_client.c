@@ -97,6 +97,47 @@ static bool host_ok(zend_string *h)
 	return true;
 }
 
+/* The host argument: a host name or address, never a URL or "host:port" (the port is its own argument);
+ * the ValueError says what to write instead. */
+static bool host_arg_ok(zend_string *host)
+{
+	const char *h = ZSTR_VAL(host), *colon = strchr(h, ':'), *p;
+	size_t len = ZSTR_LEN(host);
+	if (strstr(h, "://")) {
+		zend_argument_value_error(1, "must be a host name or an IP address, not a URL (write new Smtp(\"host\", "
+			"port, ['tls' => Smtp::TLS_IMPLICIT or Smtp::TLS_STARTTLS]))");
+		return false;
+	}
+	/* "name:25", "1.2.3.4:25" (one colon) or "[v6]:25": a port in the host string */
+	p = NULL;
+	if (colon && !strchr(colon + 1, ':') && colon[1]) {
+		p = colon + 1;
+	} else if (h[0] == '[' && (p = strstr(h, "]:")) != NULL) {
+		colon = p + 1;
+		p += 2;
+	}
+	if (p && *p) {
+		const char *d = p;
+		while (*d >= '0' && *d <= '9') {
+			d++;
+		}
+		if (!*d && d - p <= 5) {
+			zend_argument_value_error(1, "must be a host name or an IP address without a port: write new "
+				"Smtp(\"%.*s\", %s) instead of new Smtp(\"%s\")", (int)(colon - h), h, p, h);
+			return false;
+		}
+	}
+	if (len && !host_ok(host)) {
+		zend_argument_value_error(1, "must be a host name or an IP address");
+		return false;
+	}
+	if (!len) {
+		zend_argument_value_error(1, "must be a host name or an IP address");
+		return false;
+	}
+	return true;
+}
+
 static int seconds_to_ms(double s)
 {
 	double ms = ceil(s * 1000.0);
@@ -231,11 +272,28 @@ static void client_log(void *ud, const char *line, size_t len)
 	zval_ptr_dtor(&arg);
 	zval_ptr_dtor(&retval);
 	if (EG(exception)) {
-		/* the operation goes on without the logger; the exception is rethrown when it ends */
+		/* User code failed in the middle of the operation: nothing more is written, so a message whose
+		 * end of data is not sent yet is never delivered (see README, "User code during a send").
+		 * exit() stays pending and ends the request once we return; an exception comes out when the
+		 * operation ends: attached to the Result of a message already accepted, else as the previous
+		 * of the error. */
+		if (c->session) {
+			smtp_session_abort(c->session);
+		}
+		if (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception))) {
+			return;
+		}
 		c->logger_exception = EG(exception);
 		GC_ADDREF(c->logger_exception);
 		zend_clear_exception();
 	}
+}
+
+zend_object *smtp_client_take_logger_exception(smtp_client_obj *c)
+{
+	zend_object *ex = c->logger_exception;
+	c->logger_exception = NULL;
+	return ex;
 }
 
 /* ---- operations ---------------------------------------------------------------------------------- */
@@ -344,7 +402,6 @@ static zend_result client_auth(smtp_client_obj *c, zend_string *user, zend_strin
 	return SUCCESS;
 }
 
-/* Connect, greet, EHLO, TLS as configured, then AUTH with the configured credentials when with_auth. */
 /* SCRAM's client nonce: the CSPRNG or nothing (no fallback: a guessable nonce would allow replays). */
 static int scram_nonce(void *ctx, unsigned char *buf, size_t len)
 {
@@ -355,7 +412,15 @@ static int scram_nonce(void *ctx, unsigned char *buf, size_t len)
 /* This object's timeouts, extensions and logger on its session. */
 static void configure_session(smtp_client_obj *c)
 {
+	const char *h = ZSTR_VAL(c->host);
+	char peer[300];
+	/* port 465 is implicit TLS: a server there waits for our TLS hello and never greets in cleartext,
+	 * so the greeting is waited for as long as the connect may take, not the command timeout */
+	int greeting_ms = c->port == 465 && c->tls_mode != SMTP_TLS_IMPLICIT ? seconds_to_ms(c->timeout) : 0;
 	smtp_session_set_nonce_source(c->session, scram_nonce, NULL);
+	snprintf(peer, sizeof(peer), strchr(h, ':') && h[0] != '[' ? "[%s]:" ZEND_LONG_FMT : "%s:" ZEND_LONG_FMT, h,
+		c->port);
+	smtp_session_set_peer(c->session, peer, greeting_ms);
 	smtp_session_set_timeouts(c->session, seconds_to_ms(c->command_timeout), seconds_to_ms(c->data_timeout));
 	smtp_session_set_extensions(c->session, c->pipelining, c->chunking);
 	if (Z_TYPE(c->logger) != IS_UNDEF) {
@@ -383,6 +448,8 @@ static bool reuse_kept(smtp_client_obj *c, bool with_auth)
 		|| client_auth(c, c->username, c->password, c->auth_mech) == SUCCESS;
 }
 
+/* Connect to c->host, greet, EHLO, TLS as configured, then AUTH with the configured credentials when
+ * with_auth. *retryable says whether another host may be tried after a failure. */
 static zend_result client_open_host(smtp_client_obj *c, bool with_auth, bool *retryable)
 {
 	smtp_status st;
@@ -428,6 +495,13 @@ static zend_result client_open_host(smtp_client_obj *c, bool with_auth, bool *re
 		if (st == SMTP_ERR_TLS && c->tls_dropped) {
 			/* the STARTTLS handshake died with the connection: a drop, transient */
 			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "%s", smtp_session_error(c->session));
+		} else if (st == SMTP_ERR_TIMEOUT && c->tls_mode != SMTP_TLS_IMPLICIT
+			&& strcmp(smtp_session_step(c->session), "the greeting") == 0) {
+			/* an implicit-TLS server says nothing until the client starts TLS */
+			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "%s: no greeting in %.0f s; is this an "
+				"implicit-TLS port? Use 'tls' => Smtp::TLS_IMPLICIT (the usual port for it is 465)",
+				smtp_session_error(c->session),
+				c->port == 465 ? c->timeout : c->command_timeout);
 		} else {
 			smtp_throw_status(st, c->session, NULL, NULL);
 		}
@@ -789,8 +863,7 @@ ZEND_METHOD(Smtp, __construct)
 		zend_throw_error(NULL, "Cannot call Smtp::__construct() twice");
 		RETURN_THROWS();
 	}
-	if (host && !host_ok(host)) {
-		zend_argument_value_error(1, "must be a host name or an IP address");
+	if (host && !host_arg_ok(host)) {
 		RETURN_THROWS();
 	}
 	if (host_list) {
@@ -834,6 +907,12 @@ ZEND_METHOD(Smtp, __construct)
 	}
 	if (c->username && !c->password && Z_TYPE(c->password_provider) == IS_UNDEF) {
 		zend_argument_value_error(3, "option \"password\" is required with option \"username\"");
+		RETURN_THROWS();
+	}
+	if (c->password && !c->username) {
+		/* it would be silently unused: no AUTH is ever attempted without a user name */
+		zend_argument_value_error(3, "option \"password\" needs option \"username\" (AUTH sends both; for "
+			"XOAUTH2 the username is the mailbox the token is for)");
 		RETURN_THROWS();
 	}
 	if (!tls_given) {
@@ -1170,29 +1249,56 @@ static uint64_t raw_wire_size(const char *p, size_t len)
 	return size;
 }
 
-/* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL. */
+/* The Message-ID of a raw message, from its header (for Result::$messageId), or NULL: the field
+ * unfolded (RFC 5322 2.2.3), its comments and spaces dropped, so what remains is the "<id>" itself. */
 static zend_string *raw_message_id(const char *p, size_t len)
 {
 	const char *end = p + len;
 	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *v, *ve;
-		size_t len = (size_t)((eol ? eol : end) - p);
-		if (len && p[len - 1] == '\r') {
-			len--;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol ? eol : end) - p);
+		if (n && p[n - 1] == '\r') {
+			n--;
 		}
-		if (len == 0) {
+		if (n == 0) {
 			break; /* end of the header */
 		}
-		if (len > 11 && zend_binary_strncasecmp(p, len, "Message-ID:", 11, 11) == 0) {
-			v = p + 11;
-			ve = p + len;
-			while (v < ve && (*v == ' ' || *v == '\t')) {
-				v++;
+		if (n >= 11 && zend_binary_strncasecmp(p, n, "Message-ID:", 11, 11) == 0) {
+			smart_str id = {0};
+			int depth = 0;
+			const char *q = p + 11;
+			/* the value runs on over continuation lines (those starting with a space or a tab) */
+			for (;;) {
+				const char *le = p + n;
+				for (; q < le; q++) {
+					char ch = *q;
+					if (depth > 0) {
+						if (ch == '\\' && q + 1 < le) {
+							q++;
+						} else if (ch == '(') {
+							depth++;
+						} else if (ch == ')') {
+							depth--;
+						}
+					} else if (ch == '(') {
+						depth = 1;
+					} else if (ch != ' ' && ch != '\t') {
+						smart_str_appendc(&id, ch);
+					}
+				}
+				if (!eol || eol + 1 >= end || (eol[1] != ' ' && eol[1] != '\t')) {
+					break;
+				}
+				p = eol + 1;
+				eol = memchr(p, '\n', (size_t)(end - p));
+				n = (size_t)((eol ? eol : end) - p);
+				if (n && p[n - 1] == '\r') {
+					n--;
+				}
+				q = p;
 			}
-			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) {
-				ve--;
-			}
-			return ve > v ? zend_string_init(v, (size_t)(ve - v), 0) : NULL;
+			smart_str_0(&id);
+			return id.s && ZSTR_LEN(id.s) ? id.s : (smart_str_free(&id), NULL);
 		}
 		if (!eol) {
 			break;
@@ -1306,7 +1412,17 @@ static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_nu
 		o->stream_start = 0;
 	}
 	if ((size = smtp_stream_file_size(stream)) > (int64_t)o->stream_start) {
+		char last = '\n';
 		o->stream_size = (uint64_t)(size - (int64_t)o->stream_start);
+		/* the encoder ends the last line with CRLF when the file does not: count it, so the SIZE of a
+		 * CRLF file is exact */
+		if (php_stream_seek(stream, (zend_off_t)(size - 1), SEEK_SET) == 0) {
+			if (php_stream_read(stream, &last, 1) != 1) {
+				last = '\n';
+			}
+		}
+		php_stream_seek(stream, o->stream_start, SEEK_SET);
+		o->stream_size += last == '\n' ? 0 : last == '\r' ? 1 : 2;
 	}
 	return true;
 }
@@ -1363,6 +1479,22 @@ static void make_result(zval *return_value, const char *reply, size_t reply_len,
 	}
 	zend_update_property(smtp_ce_Result, obj, "messageId", sizeof("messageId") - 1, &tmp);
 	zval_ptr_dtor(&tmp);
+	ZVAL_NULL(&tmp);
+	zend_update_property(smtp_ce_Result, obj, "loggerException", sizeof("loggerException") - 1, &tmp);
+}
+
+void smtp_result_set_logger_exception(zval *result, zend_object *ex)
+{
+	/* readonly and already initialised (null): the slot is written directly, as the class's own code */
+	zend_property_info *info = zend_hash_str_find_ptr(&smtp_ce_Result->properties_info, "loggerException",
+		sizeof("loggerException") - 1);
+	zval *slot;
+	if (!info) {
+		return;
+	}
+	slot = OBJ_PROP(Z_OBJ_P(result), info->offset);
+	zval_ptr_dtor(slot);
+	ZVAL_OBJ_COPY(slot, ex);
 }
 
 /* ---- one message: send()'s checks, its envelope and body, its outcome (send() and sendBatch()) --- */
@@ -1690,8 +1822,14 @@ static void client_send_outgoing(smtp_client_obj *c, smtp_outgoing *o, zval *ret
 	}
 	if (st == SMTP_OK) {
 		const smtp_reply *r = smtp_session_last_reply(c->session);
+		zend_object *lex;
 		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,
 			return_value);
+		/* the logger threw after the server accepted the message: the Result says so, and is returned */
+		if ((lex = smtp_client_take_logger_exception(c)) != NULL) {
+			smtp_result_set_logger_exception(return_value, lex);
+			OBJ_RELEASE(lex);
+		}
 	} else {
 		if (!smtp_outgoing_throw_body_error(o, st, smtp_session_error(c->session))) {
 			smtp_throw_status(st, c->session, &res, &o->env);

@@ -28,6 +28,10 @@ zend_object *smtp_throw(zend_class_entry *ce, int code, const char *reply, const
 	char *message;
 	zend_object *ex;
 
+	if (EG(exception) && (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception)))) {
+		/* exit() is under way: the engine would drop a new exception at once (and free it under us) */
+		return NULL;
+	}
 	va_start(args, format);
 	zend_vspprintf(&message, 0, format, args);
 	va_end(args);

@@ -520,7 +520,15 @@ static void file_source_close(void *ctx)
 int64_t smtp_stream_file_size(php_stream *stream)
 {
 	php_stream_statbuf ssb;
-	if (!stream || php_stream_stat(stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+	int reporting = EG(error_reporting), rc;
+	if (!stream) {
+		return -1;
+	}
+	/* a stream wrapper without stream_stat() has no size: that is no reason for a warning */
+	EG(error_reporting) = 0;
+	rc = php_stream_stat(stream, &ssb);
+	EG(error_reporting) = reporting;
+	if (rc != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
 		return -1;
 	}
 	return (int64_t)ssb.sb.st_size;
@@ -1091,10 +1099,169 @@ static bool check_filename(const smtp_message_obj *m, zend_string *name, uint32_
 	return true;
 }
 
-static bool check_type(zend_string *type, uint32_t arg_num)
+static bool mime_token_char(unsigned char c)
 {
-	if (type && !content_type_ok(type)) {
-		zend_argument_value_error(arg_num, "must be a MIME type such as \"application/pdf\"");
+	return c > 32 && c < 127 && !strchr("()<>@,;:\\\"/[]?=", c);
+}
+
+/*
+ * A part's type as given ("text/calendar; method=REQUEST; charset=UTF-8"), checked and written the way
+ * the header needs it: a token value as it is, other ASCII values quoted, a value with non-ASCII text in
+ * RFC 2231 form (name*=UTF-8''...). The file name parameters come from the $name argument, not from here.
+ * Returns a new string, or NULL with a ValueError thrown.
+ */
+static zend_string *normalize_type(zend_string *type, uint32_t arg_num)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *s = ZSTR_VAL(type), *end = s + ZSTR_LEN(type), *semi = memchr(s, ';', ZSTR_LEN(type));
+	const char *be = semi ? semi : end;
+	smart_str out = {0};
+	HashTable seen;
+	zend_string *base;
+	const char *why = NULL;
+
+	while (be > s && (be[-1] == ' ' || be[-1] == '\t')) {
+		be--;
+	}
+	while (s < be && (*s == ' ' || *s == '\t')) {
+		s++;
+	}
+	base = zend_string_init(s, (size_t)(be - s), 0);
+	if (!content_type_ok(base)) {
+		zend_string_release(base);
+		zend_argument_value_error(arg_num, "must be a MIME type such as \"application/pdf\" or \"text/calendar; "
+			"method=REQUEST\"");
+		return NULL;
+	}
+	smart_str_append(&out, base);
+	zend_string_release(base);
+	zend_hash_init(&seen, 4, NULL, NULL, 0);
+	s = semi;
+	while (s && s < end && !why) {
+		const char *n, *ne;
+		smart_str value = {0};
+		bool token = true, ascii = true;
+		size_t i;
+		zend_string *lname;
+
+		s++; /* the ';' */
+		while (s < end && (*s == ' ' || *s == '\t')) {
+			s++;
+		}
+		if (s == end) {
+			break; /* a trailing ';' */
+		}
+		for (n = s; s < end && mime_token_char((unsigned char)*s); s++) {
+		}
+		ne = s;
+		if (ne == n || s == end || *s != '=') {
+			why = "its parameters must be name=value pairs separated by ';'";
+			break;
+		}
+		s++;
+		if (s < end && *s == '"') {
+			for (s++; s < end && *s != '"'; s++) {
+				if (*s == '\\' && s + 1 < end) {
+					s++;
+				}
+				smart_str_appendc(&value, *s);
+			}
+			if (s == end) {
+				why = "a quoted parameter value is not closed";
+				smart_str_free(&value);
+				break;
+			}
+			s++;
+			while (s < end && (*s == ' ' || *s == '\t')) {
+				s++;
+			}
+			if (s < end && *s != ';') {
+				why = "its parameters must be name=value pairs separated by ';'";
+				smart_str_free(&value);
+				break;
+			}
+		} else {
+			const char *v = s, *ve;
+			while (s < end && *s != ';') {
+				s++;
+			}
+			for (ve = s; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--) {
+			}
+			smart_str_appendl(&value, v, (size_t)(ve - v));
+		}
+		smart_str_0(&value);
+		lname = zend_string_tolower(zend_string_init(n, (size_t)(ne - n), 0));
+		if (!value.s || ZSTR_LEN(value.s) == 0) {
+			why = "a parameter has no value";
+		} else if (zend_string_equals_literal(lname, "name") || zend_string_equals_literal(lname, "filename")) {
+			why = "the file name is the $name argument, not a parameter of the type";
+		} else if (ne[-1] == '*') {
+			why = "parameter values are given as plain text (they are RFC 2231-encoded when needed)";
+		} else if (!zend_hash_add_empty_element(&seen, lname)) {
+			why = "a parameter is given twice";
+		} else if (!smtp_utf8_valid(ZSTR_VAL(value.s), ZSTR_LEN(value.s))) {
+			why = "parameter values must be valid UTF-8";
+		}
+		zend_string_release(lname);
+		for (i = 0; !why && i < ZSTR_LEN(value.s); i++) {
+			unsigned char c = (unsigned char)ZSTR_VAL(value.s)[i];
+			if (c < 32 || c == 127) {
+				why = "parameter values must not contain control characters (CR, LF, NUL, ...)";
+			}
+			ascii = ascii && c < 128;
+			token = token && mime_token_char(c);
+		}
+		if (!why) {
+			smart_str_appends(&out, "; ");
+			smart_str_appendl(&out, n, (size_t)(ne - n));
+			if (token) {
+				smart_str_appendc(&out, '=');
+				smart_str_append(&out, value.s);
+			} else if (ascii) {
+				smart_str_appends(&out, "=\"");
+				for (i = 0; i < ZSTR_LEN(value.s); i++) {
+					char c = ZSTR_VAL(value.s)[i];
+					if (c == '"' || c == '\\') {
+						smart_str_appendc(&out, '\\');
+					}
+					smart_str_appendc(&out, c);
+				}
+				smart_str_appendc(&out, '"');
+			} else {
+				/* RFC 2231 4: charset'language'percent-encoded octets */
+				smart_str_appends(&out, "*=UTF-8''");
+				for (i = 0; i < ZSTR_LEN(value.s); i++) {
+					unsigned char c = (unsigned char)ZSTR_VAL(value.s)[i];
+					if (mime_token_char(c) && c != '*' && c != '\'' && c != '%') {
+						smart_str_appendc(&out, (char)c);
+					} else {
+						smart_str_appendc(&out, '%');
+						smart_str_appendc(&out, hex[c >> 4]);
+						smart_str_appendc(&out, hex[c & 15]);
+					}
+				}
+			}
+		}
+		smart_str_free(&value);
+	}
+	zend_hash_destroy(&seen);
+	smart_str_0(&out);
+	if (!why && ZSTR_LEN(out.s) > 200) {
+		why = "it is too long (at most 200 octets once encoded)";
+	}
+	if (why) {
+		smart_str_free(&out);
+		zend_argument_value_error(arg_num, "must be a MIME type with valid parameters: %s", why);
+		return NULL;
+	}
+	return out.s;
+}
+
+/* type, checked and normalised into *out (NULL when not given); false with a ValueError thrown. */
+static bool check_type(zend_string *type, uint32_t arg_num, zend_string **out)
+{
+	*out = NULL;
+	if (type && !(*out = normalize_type(type, arg_num))) {
 		return false;
 	}
 	return true;
@@ -1102,7 +1269,7 @@ static bool check_type(zend_string *type, uint32_t arg_num)
 
 ZEND_METHOD(Smtp_Message, attach)
 {
-	zend_string *path, *name = NULL, *type = NULL;
+	zend_string *path, *name = NULL, *type = NULL, *ntype;
 	smtp_message_obj *m = THIS_MESSAGE();
 	smtp_php_part *p;
 
@@ -1117,7 +1284,7 @@ ZEND_METHOD(Smtp_Message, attach)
 		zend_argument_value_error(1, "must not be empty");
 		RETURN_THROWS();
 	}
-	if ((name && !check_filename(m, name, 2)) || !check_type(type, 3)) {
+	if ((name && !check_filename(m, name, 2)) || !check_type(type, 3, &ntype)) {
 		RETURN_THROWS();
 	}
 	p = add_part(m);
@@ -1130,13 +1297,13 @@ ZEND_METHOD(Smtp_Message, attach)
 		p->filename = zend_string_copy(base);
 		zend_string_release(base);
 	}
-	p->type = type ? zend_string_copy(type) : NULL;
+	p->type = ntype;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
 ZEND_METHOD(Smtp_Message, attachData)
 {
-	zend_string *data, *name, *type = NULL;
+	zend_string *data, *name, *type = NULL, *ntype;
 	smtp_message_obj *m = THIS_MESSAGE();
 	smtp_php_part *p;
 
@@ -1147,20 +1314,20 @@ ZEND_METHOD(Smtp_Message, attachData)
 		Z_PARAM_STR_OR_NULL(type)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (!check_filename(m, name, 2) || !check_type(type, 3)) {
+	if (!check_filename(m, name, 2) || !check_type(type, 3, &ntype)) {
 		RETURN_THROWS();
 	}
 	p = add_part(m);
 	p->disposition = SMTP_PART_ATTACHMENT;
 	p->data = zend_string_copy(data);
 	p->filename = zend_string_copy(name);
-	p->type = type ? zend_string_copy(type) : NULL;
+	p->type = ntype;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
 ZEND_METHOD(Smtp_Message, embed)
 {
-	zend_string *path, *cid, *type = NULL;
+	zend_string *path, *cid, *type = NULL, *ntype;
 	smtp_message_obj *m = THIS_MESSAGE();
 	smtp_php_part *p;
 
@@ -1179,7 +1346,7 @@ ZEND_METHOD(Smtp_Message, embed)
 		zend_argument_value_error(2, "must be a Content-ID without brackets, spaces or quotes");
 		RETURN_THROWS();
 	}
-	if (!check_type(type, 3)) {
+	if (!check_type(type, 3, &ntype)) {
 		RETURN_THROWS();
 	}
 	p = add_part(m);
@@ -1191,7 +1358,7 @@ ZEND_METHOD(Smtp_Message, embed)
 		zend_string_release(base);
 	}
 	p->cid = zend_string_copy(cid);
-	p->type = type ? zend_string_copy(type) : NULL;
+	p->type = ntype;
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 

@@ -350,6 +350,11 @@ bool smtp_persistent_release(smtp_client_obj *c)
 	if (!p || p->owner != c) {
 		return false;
 	}
+	if (c->busy) {
+		/* freed in the middle of an operation (a fatal error or exit() in the logger): the server may be
+		 * waiting for the rest of a message, a state no later request must inherit */
+		return false;
+	}
 	stream = smtp_transport_stream(c);
 	if (!stream || !stream->is_persistent || !c->open || !c->session || !smtp_session_usable(c->session)
 		|| !key_digest(c, digest) || memcmp(digest, p->digest, sizeof(digest)) != 0) {

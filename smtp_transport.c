@@ -388,8 +388,11 @@ zend_result smtp_transport_connect(smtp_client_obj *c)
 		char err[256];
 		int ms = t * 1000.0 > (double)INT_MAX ? INT_MAX : (int)(t * 1000.0) + 1;
 		if (enable_tls(c, stream, ms, err, sizeof(err)) != 0) {
+			/* a cleartext server answers a TLS hello with its greeting: OpenSSL sees a "wrong version number" */
 			smtp_throw(c->tls_dropped ? smtp_ce_ConnectionException : smtp_ce_TlsException, 0, NULL, NULL,
-				c->tls_dropped, "TLS with %s failed: %s", ZSTR_VAL(target), err);
+				c->tls_dropped, "TLS with %s failed: %s%s", ZSTR_VAL(target), err,
+				strstr(err, "wrong version number") ? "; is this a cleartext (STARTTLS) port? Use 'tls' => "
+				"Smtp::TLS_STARTTLS (the usual port for it is 587)" : "");
 			smtp_transport_close(c);
 			zend_string_release(target);
 			return FAILURE;

@@ -87,6 +87,7 @@ smtp_status smtp_data_encode(smtp_data_encoder *enc, const char *data, size_t le
 			return refuse(enc, "the message contains a NUL byte");
 		}
 		if (enc->at_line_start && enc->dot_stuff && c == '.') {
+			enc->stuffed++; /* before the write: a sink measuring the message (RFC 1870 SIZE) leaves it out */
 			if (emit(enc, ".", 1) != SMTP_OK) {
 				return enc->error;
 			}

@@ -38,6 +38,11 @@ struct smtp_session {
 	int esmtp;                  /* EHLO was accepted */
 	int tls_active;
 	int usable;                 /* no fatal error, no 421, not closed */
+	int aborted;                /* smtp_session_abort(): nothing more is written */
+	int got_421;                /* a 421 ended the connection (batch: nothing after it was accepted) */
+	int greeting_ms;            /* how long the greeting may take (0: command_ms) */
+	char peer[280];             /* "host:port", named in every error */
+	const char *step;           /* what the session was doing: named in every error */
 	int transient;
 	char error[512];
 
@@ -95,9 +100,22 @@ static void reply_clear(smtp_reply *r)
  * Record an error: msg, and ": detail" when there is one. Fatal errors make the session unusable: the
  * caller must close the connection.
  */
+/* " (host:port, at STEP)" after a message, so an error says which server and which step */
+static void add_where(smtp_session *s)
+{
+	size_t len = strlen(s->error);
+	if (!s->peer[0] || len + 8 >= sizeof(s->error)) {
+		return;
+	}
+	snprintf(s->error + len, sizeof(s->error) - len, s->step ? " (%s, at %s)" : " (%s)", s->peer, s->step);
+}
+
 static smtp_status fail(smtp_session *s, smtp_status st, int fatal, const char *msg, const char *detail)
 {
 	snprintf(s->error, sizeof(s->error), detail ? "%s: %s" : "%s", msg, detail);
+	if (st != SMTP_ERR_INPUT) { /* input errors come before any byte is sent: no server to name */
+		add_where(s);
+	}
 	if (fatal) {
 		s->usable = 0;
 	}
@@ -114,6 +132,7 @@ static smtp_status fail_reply(smtp_session *s, smtp_status st, const char *what)
 	const smtp_reply *r = &s->parser.reply;
 	reply_copy(&s->error_reply, r);
 	snprintf(s->error, sizeof(s->error), "%s: %.400s", what, r->text.data ? r->text.data : "");
+	add_where(s);
 	s->transient = r->code >= 400 && r->code < 500;
 	if (r->code == 421) { /* the server is closing the channel (RFC 5321 3.8) */
 		s->usable = 0;
@@ -241,6 +260,27 @@ void smtp_session_set_tls_active(smtp_session *s, int active)
 	s->tls_active = active;
 }
 
+void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms)
+{
+	snprintf(s->peer, sizeof(s->peer), "%s", peer ? peer : "");
+	s->greeting_ms = greeting_ms;
+}
+
+const char *smtp_session_step(const smtp_session *s)
+{
+	return s->step ? s->step : "";
+}
+
+void smtp_session_abort(smtp_session *s)
+{
+	s->aborted = 1;
+}
+
+int smtp_session_aborted(const smtp_session *s)
+{
+	return s->aborted;
+}
+
 uint64_t smtp_session_bytes_received(const smtp_session *s)
 {
 	return s->bytes_in;
@@ -294,6 +334,12 @@ static smtp_status flush(smtp_session *s)
 	int rc;
 	if (s->out.len == 0) {
 		return SMTP_OK;
+	}
+	if (s->aborted) {
+		/* whatever is queued (an end of data among it) never reaches the server */
+		smtp_buf_reset(&s->out);
+		return fail(s, SMTP_ERR_STATE, 1, "aborted by the caller: the connection was given up before the "
+			"end of the message data was sent, nothing of this transaction was delivered", NULL);
 	}
 	if (!s->usable) {
 		return fail(s, SMTP_ERR_STATE, 1, "the connection is no longer usable", NULL);
@@ -353,8 +399,27 @@ static smtp_status read_reply(smtp_session *s, int timeout_ms)
 	log_reply(s);
 	if (p->reply.code == 421) {
 		s->usable = 0;
+		s->got_421 = 1;
 	}
 	return SMTP_OK;
+}
+
+/* The step a command line starts, for error messages (static strings: the session keeps the pointer). */
+static const char *command_step(const char *line, size_t len, int secret)
+{
+	static const char *const verbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "RSET",
+		"NOOP", "QUIT", "BDAT"};
+	size_t i;
+	if (secret && !(len > 5 && memcmp(line, "AUTH ", 5) == 0)) {
+		return "AUTH";
+	}
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t n = strlen(verbs[i]);
+		if (len >= n && memcmp(line, verbs[i], n) == 0) {
+			return verbs[i];
+		}
+	}
+	return "a command";
 }
 
 /* Queue one command line after checking it: no CR, LF or NUL, at most max_len octets with CRLF. */
@@ -366,6 +431,7 @@ static smtp_status queue_line(smtp_session *s, const char *line, size_t len, siz
 	if (len + 2 > max_len) {
 		return fail(s, SMTP_ERR_INPUT, 0, "command line longer than the protocol allows", NULL);
 	}
+	s->step = command_step(line, len, secret);
 	if (secret) {
 		/* keep the verb ("AUTH PLAIN") when there is one, hide the rest */
 		const char *sp = len > 5 && memcmp(line, "AUTH ", 5) == 0 ? memchr(line + 5, ' ', len - 5) : NULL;
@@ -462,6 +528,7 @@ static smtp_status starttls(smtp_session *s, int required)
 			"the server sent data after its STARTTLS reply before TLS started (possible response injection)", NULL);
 	}
 	err[0] = '\0';
+	s->step = "the TLS handshake";
 	rc = s->t.start_tls(s->t.ctx, s->command_ms, err, sizeof(err));
 	if (rc != 0) {
 		fail(s, SMTP_ERR_TLS, 1, "TLS handshake failed", err[0] ? err : "unknown error");
@@ -486,7 +553,8 @@ smtp_status smtp_session_open(smtp_session *s, const char *helo, smtp_tls_mode m
 	s->error[0] = '\0';
 	reply_clear(&s->error_reply);
 
-	st = read_reply(s, s->command_ms);
+	s->step = "the greeting";
+	st = read_reply(s, s->greeting_ms > 0 && s->greeting_ms < s->command_ms ? s->greeting_ms : s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
 	}
@@ -962,6 +1030,7 @@ typedef struct txn {
 	int defer_flush;             /* batch: the LAST chunk may wait in the buffer for the next message */
 	int rset_pending;            /* batch: an RSET went ahead of MAIL, its reply comes first */
 	int needs_reset;             /* failed in a batch: RSET once nothing is in flight */
+	int too_large;               /* the body reached the server's SIZE limit: the rest was never sent */
 	struct txn *next;            /* in the session's in-flight list */
 } txn;
 
@@ -1027,6 +1096,8 @@ static smtp_status read_pending(smtp_session *s)
 	}
 	is_final = !t->mail_pending && t->rcpt_next == t->rcpt_sent && !t->data_pending && t->bdat_pending == 1
 		&& t->last_sent;
+	s->step = t->rset_pending ? "RSET" : t->mail_pending ? "MAIL FROM" : t->rcpt_next < t->rcpt_sent ? "RCPT TO"
+		: t->data_pending ? "DATA" : is_final ? "the end of data" : "BDAT";
 	st = read_reply(s, is_final ? s->data_ms : s->command_ms);
 	if (st != SMTP_OK) {
 		return st;
@@ -1087,7 +1158,29 @@ typedef struct body_sink {
 	smtp_sink sink;
 	txn *t;
 	int bdat;
+	const smtp_data_encoder *enc; /* what it has produced so far, to hold the message to SIZE */
 } body_sink;
+
+/*
+ * The server's SIZE limit (RFC 1870) is a promise not to send more, checked before the bytes that would
+ * break it are queued, whatever the source (a stream of unknown size included). A server that refuses
+ * a message in the middle of a BDAT chunk may read the rest of the chunk as commands (Exim 4.96 does):
+ * no byte over the limit must ever reach it. In BDAT mode the connection is at a chunk boundary, so
+ * the transaction is reset (RSET) and the connection kept; mid-DATA the only way not to deliver is to
+ * hang up.
+ */
+static smtp_status over_size_limit(body_sink *b)
+{
+	txn *t = b->t;
+	smtp_session *s = t->s;
+	char msg[200];
+	t->too_large = 1;
+	smtp_buf_reset(&s->chunk); /* never sent */
+	snprintf(msg, sizeof(msg), "not sent: the message is larger than the server accepts (SIZE %llu); "
+		"sending stopped before the limit, nothing was delivered", (unsigned long long)s->caps.size_limit);
+	reply_clear(&s->error_reply);
+	return fail(s, SMTP_ERR_REPLY, !b->bdat, msg, NULL);
+}
 
 static smtp_status queue_bdat(txn *t, int last)
 {
@@ -1121,6 +1214,10 @@ static smtp_status body_sink_write(smtp_sink *sink, const char *data, size_t len
 	smtp_session *s = b->t->s;
 	smtp_status st;
 
+	/* the message size so far: what the encoder produced, this piece included, without stuffing dots */
+	if (s->caps.size_limit && b->enc->bytes_out + len - b->enc->stuffed > s->caps.size_limit) {
+		return over_size_limit(b);
+	}
 	if (b->bdat) {
 		while (len > 0) {
 			size_t n = BDAT_CHUNK - s->chunk.len;
@@ -1155,7 +1252,9 @@ static smtp_status stream_body(txn *t, int bdat, smtp_body_fn body_fn, void *bod
 	sink.sink.write = body_sink_write;
 	sink.t = t;
 	sink.bdat = bdat;
+	sink.enc = &enc;
 	smtp_buf_reset(&s->chunk);
+	s->step = "the message data";
 	smtp_data_encoder_init(&enc, &sink.sink, !bdat);
 	st = body_fn(body_ctx, &enc.sink);
 	if (st == SMTP_OK) {
@@ -1267,6 +1366,8 @@ static smtp_status rejected_recipients(smtp_session *s, txn *t)
 			break;
 		}
 	}
+	s->step = "RCPT TO";
+	add_where(s);
 	s->transient = s->error_reply.code / 100 == 4;
 	return SMTP_ERR_RECIPIENTS;
 }
@@ -1389,25 +1490,42 @@ static smtp_status txn_finish(txn *t, smtp_status st, int bdat, int in_batch)
 		/* the connection failed under us, or the body could not be produced: nothing is known sent */
 		s->usable = 0;
 		s->inflight = NULL;
+		if (t->last_sent && !t->final_code && !s->aborted && st != SMTP_ERR_SOURCE && st != SMTP_ERR_INPUT) {
+			/* the end of data went out (with PIPELINING, before the replies to MAIL and RCPT): the server
+			 * may have accepted the message; say so, so that a caller does not resend it blindly */
+			size_t len = strlen(s->error);
+			snprintf(s->error + len, sizeof(s->error) - len, "; the end of data was sent: not known whether "
+				"the server accepted the message");
+		}
 		return st;
 	}
 	inflight_remove(s, t);
-	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421 */
+	if (st == SMTP_ERR_REPLY && !s->usable) { /* 421, or over the SIZE limit mid-DATA (hung up) */
 		s->inflight = NULL;
 		return SMTP_ERR_REPLY;
 	}
-	if (t->mail_code / 100 != 2) {
+	if (t->too_large) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "not sent: the message is larger than the server accepts (SIZE %llu); "
+			"sending stopped before the limit, nothing was delivered", (unsigned long long)s->caps.size_limit);
+		reply_clear(&s->error_reply);
+		st = fail(s, SMTP_ERR_REPLY, 0, msg, NULL);
+	} else if (t->mail_code / 100 != 2) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "MAIL FROM";
 		st = fail_reply(s, SMTP_ERR_REPLY, "sender rejected");
 	} else if (rcpts_refused(t)) {
 		st = rejected_recipients(s, t);
 	} else if (!bdat && t->data_code != 354) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "DATA";
 		st = fail_reply(s, SMTP_ERR_REPLY, "DATA rejected");
 	} else if (t->bdat_failed) {
 		reply_copy(&s->parser.reply, &t->first_failure);
+		s->step = "BDAT";
 		st = fail_reply(s, SMTP_ERR_REPLY, "message data rejected");
 	} else if (t->final_code / 100 != 2) {
+		s->step = "the end of data";
 		st = fail_reply(s, SMTP_ERR_REPLY, "message not accepted");
 		if (!bdat) {
 			return st; /* after the final dot the transaction is over either way */
@@ -1537,6 +1655,22 @@ static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
 }
 
 /*
+ * After a 421 the server processes nothing more (RFC 5321 3.8): the transaction that met it and every
+ * one behind it are known not to be accepted, unlike after a silent drop where a message whose end of
+ * data was sent may have been. Such an item is left attempted = 0, so the caller sends it again (once,
+ * on a new connection); any other outcome is recorded.
+ */
+static void batch_outcome(smtp_session *s, smtp_batch_item *item, smtp_status st)
+{
+	if (st != SMTP_OK && !s->usable && s->got_421) {
+		smtp_send_result_free(&item->result);
+		item->attempted = 0;
+		return;
+	}
+	batch_record(s, item, st);
+}
+
+/*
  * A batch over PIPELINING without CHUNKING: the body and final dot of one message go out in the same
  * write as the next message's MAIL, RCPT and DATA (RFC 2920 3.1), so each message costs one round trip.
  */
@@ -1573,7 +1707,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 			/* the previous message's final reply comes first */
 			smtp_status pst = st == SMTP_OK ? settle(prev, 0) : st;
 			pst = txn_finish(prev, pst, 0, 0);
-			batch_record(s, prev_item, pst);
+			batch_outcome(s, prev_item, pst);
 			smtp_buf_free(&prev->first_failure.text);
 			prev = NULL;
 			if (!s->usable) {
@@ -1593,7 +1727,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 			}
 		}
 		st = txn_finish(cur, st, 0, 0);
-		batch_record(s, item, st);
+		batch_outcome(s, item, st);
 		smtp_buf_free(&cur->first_failure.text);
 		if (!s->usable) {
 			fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
@@ -1602,7 +1736,7 @@ static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items,
 	if (prev) {
 		smtp_status pst = fatal == SMTP_OK ? settle(prev, 0) : fatal;
 		pst = txn_finish(prev, pst, 0, 0);
-		batch_record(s, prev_item, pst);
+		batch_outcome(s, prev_item, pst);
 		smtp_buf_free(&prev->first_failure.text);
 		if (!s->usable && fatal == SMTP_OK) {
 			fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
@@ -1629,6 +1763,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 		items[i].attempted = 0;
 		items[i].retry = 0;
 	}
+	s->got_421 = 0;
 	if (pipe && !bdat) {
 		return batch_data_pipelined(s, items, count);
 	}
@@ -1689,7 +1824,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 			st = txn_finish(t, st, 1, 1);
 			head++;
 			if (st != SMTP_OK && !s->usable) {
-				batch_record(s, done, st);
+				batch_outcome(s, done, st);
 				fatal = st;
 			} else if (failed_before && t->mail_code == 503) {
 				/* refused only because the failed transaction before it was still open: send it again */
@@ -1716,16 +1851,16 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 		{
 			smtp_status st = smtp_session_send(s, item->env, item->body_fn, item->body_ctx, &item->result);
 			next++;
-			batch_record(s, item, st);
+			batch_outcome(s, item, st);
 			if (!s->usable) {
 				fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
 			}
 		}
 	}
-	/* what was in flight when the connection failed is not known sent */
+	/* what was in flight when the connection failed is not known sent (after a 421: known not accepted) */
 	while (head != tail) {
 		txn *t = &window[head % BATCH_WINDOW];
-		batch_record(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
+		batch_outcome(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
 		smtp_buf_free(&t->first_failure.text);
 		head++;
 	}
@@ -1734,7 +1869,7 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 	for (i = 0; i < count && fatal == SMTP_OK && s->usable; i++) {
 		if (items[i].retry && !items[i].attempted) {
 			smtp_status st = smtp_session_send(s, items[i].env, items[i].body_fn, items[i].body_ctx, &items[i].result);
-			batch_record(s, &items[i], st);
+			batch_outcome(s, &items[i], st);
 		}
 	}
 	free(window);

@@ -119,6 +119,7 @@ typedef struct smtp_data_encoder {
 	int pending_cr;       /* a CR was seen, waiting to see whether LF follows */
 	size_t line_len;      /* octets in the current line so far */
 	uint64_t bytes_out;   /* bytes produced so far */
+	uint64_t stuffed;     /* of which dots added by dot-stuffing (counted before the dot is written) */
 	smtp_status error;    /* sticky */
 	char reason[96];      /* why the input was refused */
 } smtp_data_encoder;
@@ -326,7 +327,10 @@ void smtp_batch_item_free(smtp_batch_item *item);
  * replies to the ones before it, up to a window, so a batch costs about one round trip per window
  * rather than per message; the rest go one transaction at a time. One failed message never takes the
  * others down: each item gets its own status. Returns SMTP_OK while the connection is still usable;
- * otherwise the error that ended it, with the items never started left attempted = 0.
+ * otherwise the error that ended it, with the items never started left attempted = 0, and so are the
+ * items a 421 showed were not accepted (the one it answered and every one behind it): both can be sent
+ * again on a new connection. Items in flight when the connection dropped without a reply are recorded
+ * with the error: the server may have them.
  */
 smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count);
 
@@ -334,6 +338,22 @@ smtp_status smtp_session_rset(smtp_session *s);
 smtp_status smtp_session_noop(smtp_session *s);
 /* QUIT and wait for its reply; the connection is then to be closed by the caller. */
 smtp_status smtp_session_quit(smtp_session *s);
+
+/*
+ * Give the session up from inside a callback (the logger): from now on nothing is written, so an end of
+ * data not yet sent never is and that transaction cannot be delivered; the operation under way fails
+ * with SMTP_ERR_STATE at its next write and the connection is to be closed. Replies to what was already
+ * written are still read while nothing new must be written first, so a transaction whose end of data
+ * was sent gets its outcome.
+ */
+void smtp_session_abort(smtp_session *s);
+
+/* The server's "host:port", which every error message names with the step (" (host:port, at EHLO)"),
+ * and how long its greeting may take (0: the command timeout). */
+void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms);
+/* The step the session was at when the last error happened ("the greeting", "EHLO", "MAIL FROM", ...). */
+const char *smtp_session_step(const smtp_session *s);
+int smtp_session_aborted(const smtp_session *s);
 
 /* How many bytes the server has sent on this session. A caller that sees a send fail on a connection it
  * reused, with this unchanged, knows the server closed it before answering anything of that send. */

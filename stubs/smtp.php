@@ -88,7 +88,7 @@ namespace {
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */
-        public function __construct(array|string $host = "localhost", int $port = 0, array $options = []) {}
+        public function __construct(array|string $host = "localhost", int $port = 0, #[\SensitiveParameter] array $options = []) {}
 
         /**
          * Connects now: greeting, EHLO, STARTTLS and EHLO again (per the tls option), then AUTH if
@@ -430,6 +430,11 @@ namespace Smtp {
         public readonly string $reply;
         /** The Message-ID header of the message sent, if it had one. */
         public readonly ?string $messageId;
+        /**
+         * What the logger threw after the server had accepted the message, or null. The message was sent
+         * (once): do not send it again. The logger is not called again during that send.
+         */
+        public readonly ?\Throwable $loggerException;
 
         private function __construct() {}
     }

@@ -131,7 +131,7 @@ fake_done($smtp);
 $t = fake_wait($srv);
 echo json_encode(fake_lines($t)), "\n";
 ?>
---EXPECT--
+--EXPECTF--
 -- no SMTPUTF8: A-labels
 array(3) {
   [0]=>
@@ -171,7 +171,7 @@ array(1) {
   ["b@bücher.example"]=>
   string(22) "550 5.1.1 no such user"
 }
-1 of 2 recipients rejected; b@bücher.example: 550 5.1.1 no such user
+1 of 2 recipients rejected; b@bücher.example: 550 5.1.1 no such user (127.0.0.1:%d, at RCPT TO)
 ["MAIL FROM:<a@example.com>","RCPT TO:<ok@example.com>","RCPT TO:<b@xn--bcher-kva.example>"]
 int(0)
 -- sendBatch

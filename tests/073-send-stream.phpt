@@ -283,7 +283,7 @@ bool(true)
 string(16) "<s1@example.com>"
 NULL
 string(16) "<s1@example.com>"
-["MAIL FROM:<bounce@example.com> SIZE=146 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=146 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=62 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=62 BODY=8BITMIME","MAIL FROM:<bounce@example.com> BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=157"]
+["MAIL FROM:<bounce@example.com> SIZE=148 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=148 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=64 BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=64 BODY=8BITMIME","MAIL FROM:<bounce@example.com> BODY=8BITMIME","MAIL FROM:<bounce@example.com> SIZE=157"]
 int(146)
 int(62)
 int(157)
@@ -300,10 +300,10 @@ bool(true)
 -- chunk boundaries (64 KB)
 DATA DATA identical stuffed []
 DATA DATA identical stuffed []
-["MAIL FROM:<a@example.com> SIZE=524294 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=524294 BODY=8BITMIME"]
+["MAIL FROM:<a@example.com> SIZE=524296 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=524296 BODY=8BITMIME"]
 BDAT BDAT identical []
 BDAT BDAT identical []
-["MAIL FROM:<a@example.com> SIZE=524294 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=524294 BODY=8BITMIME"]
+["MAIL FROM:<a@example.com> SIZE=524296 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=524296 BODY=8BITMIME"]
 -- errors before connecting
 int               ok
 null              ok
@@ -332,7 +332,7 @@ BDAT long line ValueError ok connected=false; conn 1: over 256 KB sent=true, DAT
 0 Smtp\Result b@example.com 'from header'
 1 Smtp\Result c@example.com NULL
 2 Smtp\Result d@example.com 'generated'
-["MAIL FROM:<a@example.com> SIZE=146 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=62 BODY=8BITMIME"]
+["MAIL FROM:<a@example.com> SIZE=148 BODY=8BITMIME","MAIL FROM:<a@example.com> SIZE=64 BODY=8BITMIME"]
 bool(true)
 bool(true)
 bool(true)

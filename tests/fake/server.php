@@ -86,6 +86,10 @@ final class FakeServer
             }
             stream_context_set_option($ctx, ['ssl' => $opts]);
         }
+        if (!empty($this->cfg['nodelay'])) {
+            // replies go out at once instead of waiting for the client's delayed ACK (~40 ms a message)
+            stream_context_set_option($ctx, 'socket', 'tcp_nodelay', true);
+        }
         $host = $this->cfg['host'] ?? '127.0.0.1';
         $port = (int)($this->cfg['port'] ?? 0);
         $addr = strpos($host, ':') !== false ? "[$host]" : $host;
@@ -612,9 +616,16 @@ final class FakeConn
                 return;
             }
         }
+        $chaos = $c['chaos'] ?? null;
+        if ($chaos) {
+            mt_srand((int)($chaos['seed'] ?? 1) * 1000003 + $this->srv->connNo);
+        }
         while (!$this->closed) {
             $line = $this->readLine($timeout);
             if ($line === null) {
+                return;
+            }
+            if ($chaos && !$this->chaos($chaos, false)) {
                 return;
             }
             $this->srv->event('line', ['line' => $line]);
@@ -755,6 +766,22 @@ final class FakeConn
                         $this->reply("501 5.5.4 Syntax: BDAT size [LAST]\r\n");
                         break;
                     }
+                    if (isset($c['bdat_misparse_over']) && ($c['_bdat_total'] ?? 0) + (int)$m[1] > $c['bdat_misparse_over']) {
+                        // like Exim 4.96: once the message is over its size limit it answers 552 in the
+                        // middle of the chunk and reads the rest of the chunk as commands
+                        $take = max(0, $c['bdat_misparse_over'] - ($c['_bdat_total'] ?? 0));
+                        if ($take > 0 && $this->readBytes($take, $timeout) === null) {
+                            return;
+                        }
+                        $this->srv->event('misparse', ['at' => $c['_bdat_total'] ?? 0, 'chunk' => (int)$m[1]]);
+                        $c['_bdat_total'] = 0;
+                        $c['_bdat'] = '';
+                        $from = null;
+                        $rcpts = [];
+                        $this->reply("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+                        break;
+                    }
+                    $c['_bdat_total'] = ($c['_bdat_total'] ?? 0) + (int)$m[1];
                     if (!empty($c['digest'])) {
                         $c['_bdat_digest'] ??= new FakeDigest(false);
                         if (!$this->readBytesDigest((int)$m[1], $c['_bdat_digest'], $timeout)) {
@@ -781,6 +808,7 @@ final class FakeConn
                     }
                     $data = $c['_bdat'];
                     $c['_bdat'] = '';
+                    $c['_bdat_total'] = 0;
                     $digest = isset($c['_bdat_digest']) ? $c['_bdat_digest']->result() : null;
                     $c['_bdat_digest'] = null;
                     $this->autoMessage($from, $rcpts, $data, 'BDAT', $authUser, $digest);
@@ -791,6 +819,7 @@ final class FakeConn
                     $from = null;
                     $rcpts = [];
                     $c['_bdat'] = '';
+                    $c['_bdat_total'] = 0;
                     $c['_bdat_digest'] = null;
                     $this->reply($ov ?? "250 2.0.0 Ok\r\n");
                     break;
@@ -808,6 +837,31 @@ final class FakeConn
                     $this->reply($ov ?? "502 5.5.2 Error: command not recognized\r\n");
             }
         }
+    }
+
+    /* Random faults ('chaos' auto option): drop, 421, stall. False when the connection is gone. */
+    private function chaos(array $ch, bool $afterMessage): bool
+    {
+        $r = mt_rand() / mt_getrandmax();
+        $drop = (float)($ch['drop'] ?? 0);
+        $p421 = (float)($ch['421'] ?? 0);
+        $stall = (float)($ch['stall'] ?? 0);
+        if ($r < $drop) {
+            $this->srv->event('chaos', ['what' => $afterMessage ? 'drop after message' : 'drop']);
+            $this->close();
+            return false;
+        }
+        if (!$afterMessage && $r < $drop + $p421) {
+            $this->srv->event('chaos', ['what' => '421']);
+            $this->reply("421 4.3.2 fake.example: chaos, closing\r\n");
+            $this->close();
+            return false;
+        }
+        if ($r < $drop + $p421 + $stall) {
+            $this->srv->event('chaos', ['what' => 'stall']);
+            usleep((int)($ch['stall_ms'] ?? 100) * 1000);
+        }
+        return true;
     }
 
     private function autoMessage(string $from, array $rcpts, string $raw, string $via, ?string $authUser,
@@ -831,6 +885,9 @@ final class FakeConn
             'accepted' => $accepted, 'raw' => base64_encode($raw), 'data' => base64_encode($data),
             'queue_id' => $accepted ? $qid : null,
         ] + ($digest !== null ? ['digest' => $digest] : []));
+        if (!empty($this->auto['chaos']) && !$this->chaos($this->auto['chaos'], true)) {
+            return; // queued, but the client never hears of it: its outcome is unknown to it
+        }
         $this->reply($ov ?? "250 2.0.0 Ok: queued as $qid\r\n");
     }
 

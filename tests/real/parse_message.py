@@ -25,6 +25,7 @@ for part in msg.walk():
         'content_type': part.get_content_type(),
         'charset': part.get_content_charset(),
         'disposition': part.get_content_disposition(),
+        'params': {k: str(v) for k, v in part['content-type'].params.items()} if part['content-type'] else {},
         'filename': part.get_filename(),
         'cid': part['Content-ID'],
         'size': len(data),
