@@ -10,8 +10,10 @@
  *     never takes the others down.
  *   - A connection lost in the middle: messages whose transaction was under way get a transient
  *     Smtp\ConnectionException (never reported sent: the server may or may not have them); the connection
- *     is reopened once and the messages not yet started go out on the new one. After a 421 the server
- *     processed nothing more: the message it answered and those behind it go out again there too.
+ *     is reopened and the messages not yet started go out on the new one. After a 421 the server
+ *     processed nothing more: the message it answered and those behind it go out again there too. The
+ *     connection is reopened as often as each one gets at least one message through (a server that takes
+ *     N messages a connection), and never twice in a row without one.
  *   - When the logger throws, the batch stops: messages sent are Results carrying the exception in
  *     $loggerException, the others exceptions whose previous is it (see README).
  *   - Messages are built (attachments opened) a bounded number at a time, so a large batch does not hold
@@ -157,7 +159,8 @@ typedef struct batch {
 	zval *results;          /* UNDEF until the item's fate is known */
 	uint32_t n;
 	bool sent_any;          /* the core has been given messages in this call */
-	bool reconnected;       /* the one reconnection after a loss is used up */
+	bool reconnected;       /* the connection was reopened during this call */
+	bool progress;          /* a message was accepted since the connection was last (re)opened */
 	zval stop;              /* the exception for every message not yet sent, once there is no connection */
 	char lost[256];         /* how the connection was lost */
 } batch;
@@ -235,15 +238,17 @@ static bool batch_connect(batch *b)
 		return false;
 	}
 	if (b->sent_any && !smtp_client_is_connected(c)) {
-		/* lost during this call */
-		if (b->reconnected) {
+		/* lost during this call: reopened as long as each connection gets messages through (a server
+		 * that takes N messages a connection, then says 421), never twice in a row without one */
+		if (b->reconnected && !b->progress) {
 			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
-				"Not sent: the connection was lost during the batch (%s) and was already reopened once",
-				b->lost[0] ? b->lost : "connection error");
+				"Not sent: the connection was lost during the batch (%s), and again on the new connection "
+				"before any message went through", b->lost[0] ? b->lost : "connection error");
 			take_exception(&b->stop);
 			return false;
 		}
 		b->reconnected = true;
+		b->progress = false;
 	}
 	if (smtp_client_ensure_open(c) != SUCCESS) {
 		if (b->sent_any) {
@@ -328,6 +333,9 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 					b->lost);
 				take_exception(&b->results[map[j]]);
 			} else {
+				if (items[j].status == SMTP_OK) {
+					b->progress = true;
+				}
 				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
 				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->session)
 					&& Z_TYPE(b->results[map[j]]) == IS_OBJECT) {

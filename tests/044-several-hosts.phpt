@@ -125,7 +125,7 @@ Smtp\ResponseException 554, host the first
 the second host was contacted: false
 -- none takes the connection
 Smtp\ConnectionException transient=true
-no host took the connection: 127.0.0.1 port P1: <refused>; 127.0.0.1 port P2: the server refused the connection: 421 4.3.2 fake.example busy, try another
+no host took the connection: 127.0.0.1 port P1: <refused>; 127.0.0.1 port P2: the server refused the connection: 421 4.3.2 fake.example busy, try another (127.0.0.1:P2, at the greeting)
 previous: Smtp\ResponseException <- Smtp\ConnectionException
 -- round robin: each connection starts at the next host
 rr:A rr:B in order:A in order:A

@@ -41,19 +41,19 @@ foreach ($cases as $name => [$auto, $cfg, $opts]) {
     echo '  MAIL lines: ', json_encode(mail_lines($t)), ', messages: ', count($t['messages']), "\n";
 }
 ?>
---EXPECT--
+--EXPECTF--
 -- offered over TLS
   strict sent
   plain  sent
   undone sent
   MAIL lines: ["MAIL FROM:<a@example.com> REQUIRETLS","MAIL FROM:<a@example.com>","MAIL FROM:<a@example.com>"], messages: 3
 -- not offered
-  strict Smtp\TlsException transient=false: the message requires REQUIRETLS (RFC 8689), which the server does not offer
+  strict Smtp\TlsException transient=false: the message requires REQUIRETLS (RFC 8689), which the server does not offer (127.0.0.1:%d, at EHLO)
   plain  sent
   undone sent
   MAIL lines: ["MAIL FROM:<a@example.com>","MAIL FROM:<a@example.com>"], messages: 2
 -- offered in cleartext
-  strict Smtp\TlsException transient=false: the message requires REQUIRETLS (RFC 8689), which needs a TLS connection
+  strict Smtp\TlsException transient=false: the message requires REQUIRETLS (RFC 8689), which needs a TLS connection (127.0.0.1:%d, at EHLO)
   plain  sent
   undone sent
   MAIL lines: ["MAIL FROM:<a@example.com>","MAIL FROM:<a@example.com>"], messages: 2

@@ -1,5 +1,5 @@
 --TEST--
-sendBatch() after a 421: the message it answered and every one behind it are known not accepted, so they go once more on a new connection (nothing twice, nothing lost); a second 421 ends the batch with a transient error for the rest
+sendBatch() after a 421: the message it answered and every one behind it are known not accepted, so they go once more on a new connection (nothing twice, nothing lost), as many connections as it takes while each gets messages through
 --SKIPIF--
 <?php if (!extension_loaded('smtp')) die('skip smtp not loaded'); ?>
 --FILE--
@@ -40,7 +40,8 @@ show($results, fake_wait($srv));
 
 echo "--- one transaction at a time: 421 to the third MAIL of each connection\n";
 $limit = ['ehlo' => ['8BITMIME'], 'reply' => ['MAIL' => ['#3' => "421 4.7.0 too many messages\r\n"]]];
-$srv = fake_start(['conns' => [[['auto' => $limit]], [['auto' => $limit + ['queue_id' => 'SECOND']]]]]);
+$srv = fake_start(['conns' => [[['auto' => $limit]], [['auto' => $limit + ['queue_id' => 'SECOND']]],
+    [['auto' => $limit + ['queue_id' => 'THIRD']]]]]);
 $smtp = fake_client($srv);
 $results = $smtp->sendBatch(array_map($msg, range(0, 5)));
 fake_done($smtp);
@@ -64,9 +65,9 @@ Array
   1 Result ABC123N2
   2 Result SECOND
   3 Result SECONDN2
-  4 Smtp\ConnectionException code=0 transient=yes enhanced=NULL: Not sent: the connection was lost during the batch (the server is closing the connection: 421 4.7.0 too many messages (127.0.0.1:%d, at MAIL FROM)) and was already reopened once
-  5 Smtp\ConnectionException code=0 transient=yes enhanced=NULL: Not sent: the connection was lost during the batch (the server is closing the connection: 421 4.7.0 too many messages (127.0.0.1:%d, at MAIL FROM)) and was already reopened once
-  delivered: 1:r0@example.net 1:r1@example.net 2:r2@example.net 2:r3@example.net
+  4 Result THIRD
+  5 Result THIRDN2
+  delivered: 1:r0@example.net 1:r1@example.net 2:r2@example.net 2:r3@example.net 3:r4@example.net 3:r5@example.net
   twice: 0
 Array
 (

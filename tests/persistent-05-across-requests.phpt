@@ -23,7 +23,7 @@ file_put_contents($router, '<?php
 $smtp = new Smtp("127.0.0.1", ' . $srv->port . ', [
     "tls" => Smtp::TLS_STARTTLS,
     "context" => ["ssl" => ["cafile" => ' . var_export($cert['ca'], true) . ', "peer_name" => "localhost"]],
-    "helo" => "client.example", "timeout" => 10, "command_timeout" => 20, "persistent" => true,
+    "helo" => "client.example", "timeout" => ' . 10 * fake_slowdown() . ', "command_timeout" => 20, "persistent" => true,
 ]);
 $r = $smtp->send((new Smtp\Message)->from("me@example.com")->to("you@example.net")->subject("request " . $_GET["n"])->text("x\n"));
 echo $r->queueId, "\n";

@@ -57,7 +57,7 @@ foreach (['option', 'login()'] as $how) {
         json_encode(fake_sent_command($t, 'AUTH')), json_encode(fake_sent_command($t, 'MAIL')));
 }
 ?>
---EXPECT--
+--EXPECTF--
 SCRAM-SHA-1   nonce        ok
 SCRAM-SHA-1   iterations   ok
 SCRAM-SHA-1   signature    ok
@@ -69,5 +69,5 @@ SCRAM-SHA-256 signature    ok
 SCRAM-SHA-256 no_signature ok
 SCRAM-SHA-256 reject       ok
 -- SCRAM asked for, the server offers only PLAIN and LOGIN: refused before any AUTH
-option   the server does not offer this AUTH mechanism: SCRAM-SHA-256, AUTH sent: false, MAIL sent: false
-login()  the server does not offer this AUTH mechanism: SCRAM-SHA-1, AUTH sent: false, MAIL sent: false
+option   the server does not offer this AUTH mechanism: SCRAM-SHA-256 (127.0.0.1:%d, at EHLO), AUTH sent: false, MAIL sent: false
+login()  the server does not offer this AUTH mechanism: SCRAM-SHA-1 (127.0.0.1:%d, at EHLO), AUTH sent: false, MAIL sent: false
