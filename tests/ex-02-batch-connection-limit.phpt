@@ -1,7 +1,14 @@
 --TEST--
 Real Exim: a batch of 50 over CHUNKING to a server that takes 20 messages a connection; each message is delivered exactly once
 --SKIPIF--
-<?php require __DIR__ . '/exim/exim.inc'; exim_skipif(); ?>
+<?php
+require __DIR__ . '/exim/exim.inc';
+exim_skipif();
+// Under valgrind the client is so slow that Exim, closing after its 421 with our pipelined commands
+// unread, resets the connection before the client has read the replies: the outcomes are then unknown
+// (never wrong), and this test checks the case where they are known.
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip the 421 race under valgrind (see the comment)');
+?>
 --FILE--
 <?php
 require __DIR__ . '/exim/exim.inc';

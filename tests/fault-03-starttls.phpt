@@ -52,7 +52,7 @@ foreach (['close' => [['close' => true]], 'silence' => [['expect_close' => true,
     $t = fake_stop($srv);
     $p = [];
     if (!$e instanceof Smtp\ConnectionException || !$e->isTransient() || $e->getCode() !== 0) $p[] = fake_describe($e);
-    if ($took > 4) $p[] = sprintf('took %.1f s', $took);
+    if ($took > 4 * fault_slowdown()) $p[] = sprintf('took %.1f s', $took);
     if ($connected) $p[] = 'still connected';
     printf("%-44s %s\n", sprintf('%-16s %s', 'implicit', $class), $p ? 'FAIL: ' . implode('; ', $p) : 'ok');
 }
