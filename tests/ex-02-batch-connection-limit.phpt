@@ -24,9 +24,11 @@ foreach (['BDAT' => true, 'DATA' => false] as $via => $chunking) {
     }
     $results = $smtp->sendBatch($items);
     $sent = $unknown = $other = 0;
-    foreach ($results as $r) {
+    $sentSubjects = [];
+    foreach ($results as $i => $r) {
         if ($r instanceof Smtp\Result) {
             $sent++;
+            $sentSubjects[] = "batch $via $i";
         } elseif ($r instanceof Smtp\Exception && $r->isTransient()) {
             $unknown++;     // not known to be sent: the caller must not assume either way
         } else {
@@ -43,7 +45,7 @@ foreach (['BDAT' => true, 'DATA' => false] as $via => $chunking) {
     $counts = array_count_values($subjects);
     echo "$via: results ", count($results), ", sent $sent, unknown $unknown, other $other\n";
     echo "$via: delivered ", count($got), ", duplicates ", count(array_filter($counts, fn($n) => $n > 1)), "\n";
-    echo "$via: every result that says sent was delivered: ", $sent === count($counts) ? 'yes' : 'no', "\n";
+    echo "$via: every result that says sent was delivered: ", array_diff($sentSubjects, $subjects) === [] ? 'yes' : 'no', "\n";
     echo "$via: connections Exim closed at its limit: ", substr_count(exim_log_since($mark), 'too many messages in one connection') >= 2 ? '2 or more' : 'fewer', "\n";
 }
 ?>
