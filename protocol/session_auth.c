@@ -1,0 +1,269 @@
+/*
+ * session_auth.c - AUTH (RFC 4954) on a session: which mechanism to use, the challenge rounds (at most
+ * five), and the secrets blanked out of the transcript and replies while it runs. What each mechanism
+ * sends is in auth.c and scram.c.
+ */
+#include "session_internal.h"
+
+#define AUTH_LINE_MAX 12288        /* RFC 4954 4: AUTH responses may be longer than a command line */
+
+/* ---- AUTH ---------------------------------------------------------------------------------------- */
+
+static smtp_auth_mech pick_mechanism(const smtp_session *s)
+{
+	const smtp_capabilities *c = &s->caps;
+	/* SCRAM first: the password never crosses the wire and the server proves it knows it */
+	if (c->auth_scram_sha256 || c->auth_scram_sha1) {
+		return c->auth_scram_sha256 ? SMTP_AUTH_SCRAM_SHA256 : SMTP_AUTH_SCRAM_SHA1;
+	}
+	if (s->tls_active) {
+		return c->auth_plain ? SMTP_AUTH_PLAIN : c->auth_login ? SMTP_AUTH_LOGIN
+			: c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : SMTP_AUTH_AUTO;
+	}
+	/* in cleartext (explicitly allowed), prefer the mechanism that does not reveal the password */
+	return c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : c->auth_plain ? SMTP_AUTH_PLAIN
+		: c->auth_login ? SMTP_AUTH_LOGIN : SMTP_AUTH_AUTO;
+}
+
+static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
+{
+	switch (m) {
+	case SMTP_AUTH_PLAIN: return c->auth_plain;
+	case SMTP_AUTH_LOGIN: return c->auth_login;
+	case SMTP_AUTH_CRAM_MD5: return c->auth_cram_md5;
+	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
+	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
+	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
+	case SMTP_AUTH_OAUTHBEARER: return c->auth_oauthbearer;
+	default: return 0;
+	}
+}
+
+/* line = prefix + base64(raw) */
+static smtp_status base64_line(smtp_buf *line, const char *prefix, const smtp_buf *raw)
+{
+	char *at;
+	smtp_buf_reset(line);
+	smtp_buf_append_str(line, prefix);
+	at = smtp_buf_extend(line, (raw->len + 2) / 3 * 4);
+	if (!at) {
+		return SMTP_ERR_NOMEM;
+	}
+	smtp_base64_encode((const unsigned char *)(raw->data ? raw->data : ""), raw->len, at);
+	return SMTP_OK;
+}
+
+/* Decode the challenge of a "334 <base64>" reply into out. */
+static smtp_status decode_challenge(const smtp_reply *r, smtp_buf *out)
+{
+	const char *text = r->text.len > 4 ? r->text.data + 4 : "";
+	size_t len = strlen(text), decoded;
+	char *at;
+	smtp_buf_reset(out);
+	if (len == 0) {
+		return SMTP_OK;
+	}
+	at = smtp_buf_extend(out, len / 4 * 3 + 3);
+	if (!at) {
+		return SMTP_ERR_NOMEM;
+	}
+	decoded = smtp_base64_decode(text, len, (unsigned char *)at);
+	if (decoded == (size_t)-1) {
+		return SMTP_ERR_PROTOCOL;
+	}
+	out->len = decoded;
+	return SMTP_OK;
+}
+
+/* Cancel an exchange (RFC 4954 4: "*") and read the server's 501. */
+static void auth_cancel(smtp_session *s)
+{
+	if (session_queue_line(s, "*", 1, SMTP_MAX_COMMAND_LINE, 0) == SMTP_OK && session_flush(s) == SMTP_OK) {
+		session_read_reply(s, s->command_ms);
+	}
+}
+
+static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
+{
+	smtp_buf raw, line, challenge;
+	smtp_status st;
+	int has_initial = 0, deferred = 0, rounds = 0;
+	const char *name = smtp_auth_mech_name(a->mech);
+
+	smtp_buf_init(&raw);
+	smtp_buf_init(&line);
+	smtp_buf_init(&challenge);
+	st = smtp_auth_initial(a, &raw, &has_initial);
+	if (st != SMTP_OK) {
+		goto done;
+	}
+	/* the base64 of what we send is a secret too */
+	smtp_buf_reset(&line);
+	if (has_initial) {
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "AUTH %s ", name);
+		if ((st = base64_line(&line, prefix, &raw)) != SMTP_OK) {
+			goto done;
+		}
+		if (line.len + 2 > SMTP_MAX_COMMAND_LINE) { /* too long for the command: send it on the 334 */
+			deferred = 1;
+			smtp_buf_reset(&line);
+			smtp_buf_append_str(&line, "AUTH ");
+			smtp_buf_append_str(&line, name);
+		}
+	} else {
+		smtp_buf_append_str(&line, "AUTH ");
+		smtp_buf_append_str(&line, name);
+	}
+	st = session_queue_line(s, line.data, line.len, SMTP_MAX_COMMAND_LINE, has_initial && !deferred);
+	if (st == SMTP_OK) {
+		st = session_flush(s);
+	}
+	for (;;) {
+		if (st != SMTP_OK || (st = session_read_reply(s, s->command_ms)) != SMTP_OK) {
+			goto done;
+		}
+		if (s->parser.reply.code == 235) {
+			if (!smtp_auth_complete(a)) {
+				/* whoever answered never proved it knows the password: not a session to send over */
+				st = session_fail(s, SMTP_ERR_AUTH, 1,
+					"authentication aborted: the server accepted SCRAM without sending its signature", NULL);
+			}
+			goto done;
+		}
+		if (s->parser.reply.code != 334) {
+			st = session_fail_reply(s, SMTP_ERR_AUTH, "authentication failed");
+			goto done;
+		}
+		if (++rounds > SMTP_MAX_AUTH_ROUNDS) {
+			auth_cancel(s);
+			st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: too many challenges", NULL);
+			goto done;
+		}
+		smtp_buf_reset(&raw);
+		if (deferred) {
+			deferred = 0;
+			smtp_auth_initial(a, &raw, &has_initial);
+		} else {
+			smtp_status dst = decode_challenge(&s->parser.reply, &challenge);
+			if (dst == SMTP_ERR_PROTOCOL) {
+				auth_cancel(s);
+				st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: the server sent an invalid challenge", NULL);
+				goto done;
+			}
+			st = dst == SMTP_OK ? smtp_auth_respond(a, (const unsigned char *)challenge.data, challenge.len, &raw)
+				: SMTP_ERR_NOMEM;
+			if (st != SMTP_OK) {
+				/* a SCRAM server that fails its checks may not be the real one: the session ends */
+				int scram = a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256;
+				auth_cancel(s);
+				st = session_fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
+					a->error ? a->error : "unexpected challenge from the server");
+				goto done;
+			}
+		}
+		if ((st = base64_line(&line, "", &raw)) != SMTP_OK) {
+			goto done;
+		}
+		st = session_queue_line(s, line.data, line.len, AUTH_LINE_MAX, 1);
+		if (st == SMTP_OK) {
+			st = session_flush(s);
+		}
+	}
+done:
+	smtp_buf_wipe(&raw);
+	smtp_buf_wipe(&line);
+	smtp_buf_wipe(&challenge);
+	return st;
+}
+
+smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *user, size_t user_len,
+	const char *secret, size_t secret_len, int allow_plaintext)
+{
+	smtp_auth_state a;
+	smtp_status st;
+	smtp_buf plain, plain64;
+	char cnonce[33];
+
+	if (!s->usable) {
+		return session_fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
+	}
+	if (!s->tls_active && !allow_plaintext) {
+		return session_fail(s, SMTP_ERR_AUTH, 0,
+			"refusing to send credentials over an unencrypted connection (use TLS, or allow_plaintext_auth)", NULL);
+	}
+	if (smtp_has_line_break(user, user_len)) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "the user name contains CR, LF or NUL", NULL);
+	}
+	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
+		|| ((mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER)
+			&& (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
+	}
+	if (mech == SMTP_AUTH_AUTO) {
+		mech = pick_mechanism(s);
+		if (mech == SMTP_AUTH_AUTO) {
+			return session_fail(s, SMTP_ERR_AUTH, 0, "the server offers no authentication mechanism we support", NULL);
+		}
+	} else if (!mechanism_offered(&s->caps, mech)) {
+		return session_fail(s, SMTP_ERR_AUTH, 0, "the server does not offer this AUTH mechanism", smtp_auth_mech_name(mech));
+	}
+
+	memset(&a, 0, sizeof(a));
+	a.mech = mech;
+	a.user = user;
+	a.user_len = user_len;
+	a.secret = secret;
+	a.secret_len = secret_len;
+	smtp_buf_init(&a.scram);
+	if (mech == SMTP_AUTH_SCRAM_SHA1 || mech == SMTP_AUTH_SCRAM_SHA256) {
+		unsigned char rnd[24];
+		const char *why;
+		smtp_buf prepped;
+		smtp_buf_init(&prepped);
+		st = smtp_saslprep(secret, secret_len, &prepped, &why);
+		smtp_buf_wipe(&prepped);
+		if (st != SMTP_OK) {
+			return session_fail(s, st, 0, "the password cannot be used with SCRAM", why);
+		}
+		if (!s->nonce || s->nonce(s->nonce_ctx, rnd, sizeof(rnd)) != 0) {
+			return session_fail(s, SMTP_ERR_AUTH, 0, "no random source for the SCRAM nonce", NULL);
+		}
+		smtp_base64_encode(rnd, sizeof(rnd), cnonce);
+		cnonce[32] = '\0';
+		a.cnonce = cnonce;
+		a.cnonce_len = 32;
+	}
+
+	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
+	smtp_buf_init(&plain);
+	smtp_buf_init(&plain64);
+	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) {
+		int has;
+		smtp_auth_state b = a;
+		smtp_auth_initial(&b, &plain, &has);
+	} else {
+		smtp_buf_append(&plain, secret, secret_len);
+	}
+	base64_line(&plain64, "", &plain);
+	s->redact[0] = secret;
+	s->redact_len[0] = secret_len;
+	s->redact[1] = plain64.data;
+	s->redact_len[1] = plain64.len;
+	if (plain64.len > 8) { /* a base64 run of it, as a prefix could be cut off */
+		s->redact[2] = plain64.data + 4;
+		s->redact_len[2] = plain64.len - 8;
+	}
+	st = auth_exchange(s, &a);
+	if (st != SMTP_OK) {
+		session_redact(s, s->error, strlen(s->error));
+		if (s->error_reply.text.data) {
+			session_redact(s, s->error_reply.text.data, s->error_reply.text.len);
+		}
+	}
+	s->redact[0] = s->redact[1] = s->redact[2] = NULL;
+	smtp_auth_state_clear(&a);
+	smtp_buf_wipe(&plain);
+	smtp_buf_wipe(&plain64);
+	return st;
+}
