@@ -6,7 +6,32 @@
 
 /* ---- batches ------------------------------------------------------------------------------------- */
 
-#define BATCH_WINDOW 32   /* transactions in flight at once */
+#define BATCH_WINDOW 32   /* CHUNKING: transactions in flight at once */
+
+/*
+ * One connection's batch, in steps (smtp_core.h). Three ways to send, by what the server offers:
+ *   - PIPELINING and CHUNKING: a window of transactions, each MAIL, RCPT and BDAT LAST written without
+ *     waiting; collect() reads the oldest one's replies.
+ *   - PIPELINING alone: cur's MAIL, RCPT and DATA go out with prev's body and end of data (RFC 2920 3.1);
+ *     collect() reads prev's final reply and cur's replies, then queues cur's body: one round trip each.
+ *   - neither: one ordinary transaction per push().
+ */
+struct smtp_batch_run {
+	smtp_session *s;
+	int pipe, bdat;
+	smtp_status fatal;          /* what ended the connection, or SMTP_OK */
+	smtp_buf line;
+	/* PIPELINING alone */
+	txn slots[2];
+	txn *prev, *cur;
+	smtp_batch_item *prev_item, *cur_item;
+	smtp_status cur_st;         /* how queueing cur's commands went */
+	/* CHUNKING window: [head, tail) in flight */
+	txn window[BATCH_WINDOW];
+	smtp_batch_item *window_item[BATCH_WINDOW];
+	size_t head, tail;
+	int failed_in_window;       /* a transaction failed: nothing more is queued until the RSET */
+};
 
 void smtp_batch_item_free(smtp_batch_item *item)
 {
@@ -20,6 +45,7 @@ void smtp_batch_item_free(smtp_batch_item *item)
 static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
 {
 	const smtp_reply *r = st == SMTP_OK ? &s->parser.reply : &s->error_reply;
+	item->outcome = SMTP_BATCH_DONE;
 	item->attempted = 1;
 	item->status = st;
 	item->reply_code = r->code;
@@ -31,226 +57,414 @@ static void batch_record(smtp_session *s, smtp_batch_item *item, smtp_status st)
 	item->transient = st == SMTP_OK ? 0 : s->transient;
 }
 
+static void batch_not_sent(smtp_batch_item *item)
+{
+	smtp_send_result_free(&item->result);
+	item->outcome = SMTP_BATCH_NOT_SENT;
+	item->attempted = 0;
+}
+
 /*
  * After a 421 the server processes nothing more (RFC 5321 3.8): the transaction that met it and every
  * one behind it are known not to be accepted, unlike after a silent drop where a message whose end of
- * data was sent may have been. Such an item is left attempted = 0, so the caller sends it again (once,
- * on a new connection); any other outcome is recorded.
+ * data was sent may have been. Such an item is NOT_SENT (sent again, once, on a new connection); any
+ * other outcome is recorded.
  */
 static void batch_outcome(smtp_session *s, smtp_batch_item *item, smtp_status st)
 {
 	if (st != SMTP_OK && !s->usable && s->got_421) {
-		smtp_send_result_free(&item->result);
-		item->attempted = 0;
+		batch_not_sent(item);
 		return;
 	}
 	batch_record(s, item, st);
 }
 
-/*
- * A batch over PIPELINING without CHUNKING: the body and final dot of one message go out in the same
- * write as the next message's MAIL, RCPT and DATA (RFC 2920 3.1), so each message costs one round trip.
- */
-static smtp_status batch_data_pipelined(smtp_session *s, smtp_batch_item *items, size_t count)
+/* An item still in flight behind the one that met the error st that ended the connection. */
+static void batch_lost(smtp_session *s, smtp_batch_item *item, const txn *t, smtp_status st)
 {
-	txn slots[2];
-	txn *prev = NULL;
-	smtp_batch_item *prev_item = NULL;
-	smtp_buf line;
-	smtp_status fatal = SMTP_OK;
-	size_t i;
-
-	smtp_buf_init(&line);
-	for (i = 0; i < count && fatal == SMTP_OK; i++) {
-		smtp_batch_item *item = &items[i];
-		txn *cur = &slots[i % 2];
-		smtp_status st = txn_prepare(s, item->env, &item->result, &line);
-		if (st != SMTP_OK) {
-			batch_record(s, item, st);
-			if (!s->usable) {
-				fatal = st;
-			}
-			continue;
-		}
-		txn_init(cur, s, item->env, &item->result);
-		cur->defer_flush = 1;
-		txn_inflight_push(s, cur);
-		st = txn_envelope(cur, 1, &line);
-		if (st == SMTP_OK) {
-			st = session_queue_line(s, "DATA", 4, SMTP_MAX_COMMAND_LINE, 0);
-			cur->data_pending = 1;
-		}
-		if (prev) {
-			/* the previous message's final reply comes first */
-			smtp_status pst = st == SMTP_OK ? txn_settle(prev, 0) : st;
-			pst = txn_finish(prev, pst, 0, 0);
-			batch_outcome(s, prev_item, pst);
-			smtp_buf_free(&prev->first_failure.text);
-			prev = NULL;
-			if (!s->usable) {
-				fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
-				st = fatal;
-			}
-		}
-		if (st == SMTP_OK) {
-			st = txn_settle(cur, 0);
-		}
-		if (st == SMTP_OK && cur->mail_code / 100 == 2 && !txn_rcpts_refused(cur) && cur->data_code == 354) {
-			st = txn_stream_body(cur, 0, item->body_fn, item->body_ctx);
-			if (st == SMTP_OK) {
-				prev = cur;
-				prev_item = item;
-				continue;
-			}
-		}
-		st = txn_finish(cur, st, 0, 0);
-		batch_outcome(s, item, st);
-		smtp_buf_free(&cur->first_failure.text);
-		if (!s->usable) {
-			fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
-		}
+	if (s->got_421 || !t->last_sent) {
+		batch_not_sent(item);
+		return;
 	}
-	if (prev) {
-		smtp_status pst = fatal == SMTP_OK ? txn_settle(prev, 0) : fatal;
-		pst = txn_finish(prev, pst, 0, 0);
-		batch_outcome(s, prev_item, pst);
-		smtp_buf_free(&prev->first_failure.text);
-		if (!s->usable && fatal == SMTP_OK) {
-			fatal = pst == SMTP_OK ? SMTP_ERR_CLOSED : pst;
-		}
-	}
-	s->inflight = NULL;
-	smtp_buf_free(&line);
-	return s->usable ? SMTP_OK : (fatal != SMTP_OK ? fatal : SMTP_ERR_CLOSED);
+	smtp_send_result_free(&item->result);
+	item->outcome = SMTP_BATCH_UNKNOWN;
+	item->attempted = 1;
+	item->status = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
+	item->reply_code = 0;
+	item->enhanced[0] = '\0';
+	free(item->reply);
+	item->reply = NULL;
+	free(item->error);
+	item->error = smtp_strndup(s->error, strlen(s->error));
+	item->transient = 1;
 }
 
+/* The connection is gone: what is in flight is lost. */
+static void run_fail(smtp_batch_run *r, smtp_status st)
+{
+	smtp_session *s = r->s;
+	if (r->fatal == SMTP_OK) {
+		r->fatal = st != SMTP_OK ? st : SMTP_ERR_CLOSED;
+	}
+	if (r->prev) {
+		batch_lost(s, r->prev_item, r->prev, r->fatal);
+		smtp_buf_free(&r->prev->first_failure.text);
+		r->prev = NULL;
+	}
+	if (r->cur) {
+		batch_lost(s, r->cur_item, r->cur, r->fatal);
+		smtp_buf_free(&r->cur->first_failure.text);
+		r->cur = NULL;
+	}
+	for (; r->head != r->tail; r->head++) {
+		txn *t = &r->window[r->head % BATCH_WINDOW];
+		batch_lost(s, r->window_item[r->head % BATCH_WINDOW], t, r->fatal);
+		smtp_buf_free(&t->first_failure.text);
+	}
+	s->inflight = NULL;
+	s->reading = 0;
+	s->usable = 0;
+}
+
+smtp_batch_run *smtp_batch_run_new(smtp_session *s)
+{
+	smtp_batch_run *r = calloc(1, sizeof(*r));
+	if (!r) {
+		return NULL;
+	}
+	r->s = s;
+	r->pipe = s->caps.pipelining && s->want_pipelining;
+	r->bdat = s->caps.chunking && s->want_chunking;
+	r->fatal = s->usable ? SMTP_OK : SMTP_ERR_STATE;
+	smtp_buf_init(&r->line);
+	s->got_421 = 0;
+	return r;
+}
+
+void smtp_batch_run_free(smtp_batch_run *r)
+{
+	if (!r) {
+		return;
+	}
+	if (smtp_batch_run_waiting(r)) {
+		run_fail(r, r->fatal != SMTP_OK ? r->fatal : SMTP_ERR_STATE);
+	}
+	r->s->nonblocking = 0;
+	smtp_buf_free(&r->line);
+	free(r);
+}
+
+smtp_status smtp_batch_run_status(const smtp_batch_run *r)
+{
+	return r->fatal != SMTP_OK ? r->fatal : r->s->usable ? SMTP_OK : SMTP_ERR_CLOSED;
+}
+
+int smtp_batch_run_waiting(const smtp_batch_run *r)
+{
+	return r->prev || r->cur || r->head != r->tail;
+}
+
+int smtp_batch_run_queued(const smtp_batch_run *r)
+{
+	return r->s->out.len > 0;
+}
+
+int smtp_batch_run_has_input(const smtp_batch_run *r)
+{
+	return r->s->in_pos < r->s->in_len;
+}
+
+int64_t smtp_batch_run_deadline(const smtp_batch_run *r)
+{
+	const smtp_session *s = r->s;
+	return s->reading ? s->read_deadline : s->last_progress + s->command_ms;
+}
+
+static int pipelinable(const smtp_batch_run *r, const smtp_batch_item *item)
+{
+	return r->pipe && r->bdat && !item->retry && (item->env->rcpt_count == 1 || item->env->partial);
+}
+
+int smtp_batch_run_can_push(const smtp_batch_run *r, const smtp_batch_item *item)
+{
+	if (smtp_batch_run_status(r) != SMTP_OK) {
+		return 0;
+	}
+	if (r->pipe && !r->bdat) {
+		return r->cur == NULL;
+	}
+	if (pipelinable(r, item)) {
+		return r->tail - r->head < BATCH_WINDOW && !r->failed_in_window;
+	}
+	return r->head == r->tail;
+}
+
+smtp_status smtp_batch_run_flush(smtp_batch_run *r)
+{
+	smtp_status st = session_flush(r->s);
+	if (st != SMTP_OK) {
+		run_fail(r, st);
+	}
+	return st;
+}
+
+/* Ready an item to be started: its checks, its result arrays. False when it is already recorded. */
+static int run_prepare(smtp_batch_run *r, smtp_batch_item *item)
+{
+	smtp_session *s = r->s;
+	smtp_status st = txn_prepare(s, item->env, &item->result, &r->line);
+	if (st == SMTP_OK) {
+		return 1;
+	}
+	batch_record(s, item, st);
+	if (!s->usable) {
+		run_fail(r, st);
+	}
+	return 0;
+}
+
+/* PIPELINING alone: queue MAIL, RCPT and DATA behind whatever prev left queued. */
+static void push_data(smtp_batch_run *r, smtp_batch_item *item)
+{
+	smtp_session *s = r->s;
+	txn *cur = r->prev == &r->slots[0] ? &r->slots[1] : &r->slots[0];
+	smtp_status st;
+
+	if (!run_prepare(r, item)) {
+		return;
+	}
+	txn_init(cur, s, item->env, &item->result);
+	cur->defer_flush = 1;
+	txn_inflight_push(s, cur);
+	st = txn_envelope(cur, 1, &r->line);
+	if (st == SMTP_OK) {
+		st = session_queue_line(s, "DATA", 4, SMTP_MAX_COMMAND_LINE, 0);
+		cur->data_pending = 1;
+	}
+	r->cur = cur;
+	r->cur_item = item;
+	r->cur_st = st;
+}
+
+/* CHUNKING: one more transaction into the window, its body and BDAT LAST included. */
+static void push_window(smtp_batch_run *r, smtp_batch_item *item)
+{
+	smtp_session *s = r->s;
+	txn *t = &r->window[r->tail % BATCH_WINDOW];
+	smtp_status st = SMTP_OK;
+
+	if (!run_prepare(r, item)) {
+		return;
+	}
+	txn_init(t, s, item->env, &item->result);
+	t->defer_flush = 1;
+	if (r->head != r->tail) {
+		/* the transaction before may still be open on the server if its BDAT LAST fails (RFC 3030 lets
+		 * it): without an RSET this one's RCPT and BDAT would join it */
+		st = session_queue_line(s, "RSET", 4, SMTP_MAX_COMMAND_LINE, 0);
+		t->rset_pending = 1;
+	}
+	txn_inflight_push(s, t);
+	r->window_item[r->tail % BATCH_WINDOW] = item;
+	r->tail++;
+	if (st == SMTP_OK) {
+		st = txn_envelope(t, 1, &r->line);
+	}
+	if (st == SMTP_OK) {
+		st = txn_stream_body(t, 1, item->body_fn, item->body_ctx);
+	}
+	if (st != SMTP_OK && st != SMTP_ERR_REPLY) {
+		/* it met the error itself; the others in flight are lost */
+		r->tail--;
+		batch_outcome(s, item, st);
+		smtp_buf_free(&t->first_failure.text);
+		run_fail(r, st);
+	} else if (st == SMTP_ERR_REPLY) {
+		r->failed_in_window = 1; /* a large body saw its transaction fail: stop queueing behind it */
+	}
+}
+
+smtp_status smtp_batch_run_push(smtp_batch_run *r, smtp_batch_item *item)
+{
+	smtp_session *s = r->s;
+	item->outcome = SMTP_BATCH_PENDING;
+	item->attempted = 0;
+	if (!smtp_batch_run_can_push(r, item)) {
+		return session_fail(s, SMTP_ERR_STATE, 0, "the batch cannot take this message now", NULL);
+	}
+	s->nonblocking = 0;
+	if (r->pipe && !r->bdat) {
+		push_data(r, item);
+	} else if (pipelinable(r, item)) {
+		push_window(r, item);
+	} else {
+		/* one ordinary transaction */
+		smtp_status st = smtp_session_send(s, item->env, item->body_fn, item->body_ctx, &item->result);
+		batch_outcome(s, item, st);
+		if (!s->usable) {
+			run_fail(r, st);
+		}
+	}
+	return smtp_batch_run_status(r);
+}
+
+/* PIPELINING alone: prev's final reply, then cur's replies; then cur's body is queued and cur is prev. */
+static smtp_status collect_data(smtp_batch_run *r, int nonblocking)
+{
+	smtp_session *s = r->s;
+	smtp_status st;
+
+	if (r->prev) {
+		s->nonblocking = nonblocking;
+		st = r->cur && r->cur_st != SMTP_OK ? r->cur_st : txn_settle(r->prev, 0);
+		s->nonblocking = 0;
+		if (st == SMTP_AGAIN) {
+			return st;
+		}
+		st = txn_finish(r->prev, st, 0, 0);
+		batch_outcome(s, r->prev_item, st);
+		smtp_buf_free(&r->prev->first_failure.text);
+		r->prev = NULL;
+		if (!s->usable) {
+			run_fail(r, st);
+			return r->fatal;
+		}
+	}
+	if (!r->cur) {
+		return SMTP_OK;
+	}
+	s->nonblocking = nonblocking;
+	st = r->cur_st != SMTP_OK ? r->cur_st : txn_settle(r->cur, 0);
+	s->nonblocking = 0;
+	if (st == SMTP_AGAIN) {
+		return st;
+	}
+	if (st == SMTP_OK && r->cur->mail_code / 100 == 2 && !txn_rcpts_refused(r->cur) && r->cur->data_code == 354) {
+		st = txn_stream_body(r->cur, 0, r->cur_item->body_fn, r->cur_item->body_ctx);
+		if (st == SMTP_OK) {
+			r->prev = r->cur;
+			r->prev_item = r->cur_item;
+			r->cur = NULL;
+			return SMTP_OK;
+		}
+	}
+	st = txn_finish(r->cur, st, 0, 0);
+	batch_outcome(s, r->cur_item, st);
+	smtp_buf_free(&r->cur->first_failure.text);
+	r->cur = NULL;
+	if (!s->usable) {
+		run_fail(r, st);
+		return r->fatal;
+	}
+	return SMTP_OK;
+}
+
+/* CHUNKING: the oldest transaction of the window. */
+static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
+{
+	smtp_session *s = r->s;
+	txn *t = &r->window[r->head % BATCH_WINDOW];
+	smtp_batch_item *done = r->window_item[r->head % BATCH_WINDOW];
+	int failed_before = r->failed_in_window;
+	smtp_status st;
+
+	s->nonblocking = nonblocking;
+	st = txn_settle(t, 0);
+	s->nonblocking = 0;
+	if (st == SMTP_AGAIN) {
+		return st;
+	}
+	st = txn_finish(t, st, 1, 1);
+	r->head++;
+	if (st != SMTP_OK && !s->usable) {
+		batch_outcome(s, done, st);
+		smtp_buf_free(&t->first_failure.text);
+		run_fail(r, st);
+		return r->fatal;
+	}
+	if (failed_before && t->mail_code == 503 && !done->retry) {
+		/* refused only because the failed transaction before it was still open: send it again */
+		batch_not_sent(done);
+		done->retry = 1;
+	} else {
+		batch_record(s, done, st);
+	}
+	if (st != SMTP_OK) {
+		r->failed_in_window = 1;
+	}
+	smtp_buf_free(&t->first_failure.text);
+	if (r->head == r->tail && r->failed_in_window) {
+		/* nothing in flight: clear the server's state, then carry on */
+		txn_abandon(s);
+		r->failed_in_window = 0;
+		if (!s->usable) {
+			run_fail(r, SMTP_ERR_CLOSED);
+			return r->fatal;
+		}
+	}
+	return SMTP_OK;
+}
+
+smtp_status smtp_batch_run_collect(smtp_batch_run *r, int nonblocking)
+{
+	if (smtp_batch_run_status(r) != SMTP_OK) {
+		if (smtp_batch_run_waiting(r)) {
+			run_fail(r, smtp_batch_run_status(r));
+		}
+		return r->fatal;
+	}
+	if (r->prev || r->cur) {
+		return collect_data(r, nonblocking);
+	}
+	if (r->head != r->tail) {
+		return collect_window(r, nonblocking);
+	}
+	return SMTP_OK;
+}
+
+/* One connection, every reply waited for: the run's steps in a loop; retries last, as transactions. */
 smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count)
 {
-	txn *window;
-	size_t *slot_item;
-	size_t next = 0, head = 0, tail = 0; /* ring of in-flight transactions: [head, tail) */
-	smtp_buf line;
-	smtp_status fatal = SMTP_OK;
-	int pipe = s->caps.pipelining && s->want_pipelining;
-	int bdat = s->caps.chunking && s->want_chunking;
-	int failed_in_window = 0;
+	smtp_batch_run *r;
+	smtp_status st;
 	size_t i;
+	int pass;
 
 	for (i = 0; i < count; i++) {
+		items[i].outcome = SMTP_BATCH_PENDING;
 		items[i].attempted = 0;
 		items[i].retry = 0;
 	}
-	s->got_421 = 0;
-	if (pipe && !bdat) {
-		return batch_data_pipelined(s, items, count);
-	}
-	window = calloc(BATCH_WINDOW, sizeof(*window));
-	slot_item = calloc(BATCH_WINDOW, sizeof(*slot_item));
-	if (!window || !slot_item) {
-		free(window);
-		free(slot_item);
+	r = smtp_batch_run_new(s);
+	if (!r) {
 		return session_fail(s, SMTP_ERR_NOMEM, 0, "out of memory", NULL);
 	}
-	smtp_buf_init(&line);
-	while (fatal == SMTP_OK && (next < count || head != tail)) {
-		smtp_batch_item *item = next < count ? &items[next] : NULL;
-		int pipelinable = item && pipe && bdat && (item->env->rcpt_count == 1 || item->env->partial);
-
-		if (item && pipelinable && tail - head < BATCH_WINDOW && !failed_in_window) {
-			/* start one more transaction without waiting for the earlier ones' replies */
-			txn *t = &window[tail % BATCH_WINDOW];
-			smtp_status st = txn_prepare(s, item->env, &item->result, &line);
-			next++;
-			if (st != SMTP_OK) {
-				batch_record(s, item, st);
-				if (!s->usable) {
-					fatal = st;
-				}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < count && smtp_batch_run_status(r) == SMTP_OK; i++) {
+			smtp_batch_item *item = &items[i];
+			if (pass == 0 ? item->outcome != SMTP_BATCH_PENDING
+				: !(item->retry && item->outcome == SMTP_BATCH_NOT_SENT)) {
 				continue;
 			}
-			txn_init(t, s, item->env, &item->result);
-			t->defer_flush = 1;
-			if (head != tail) {
-				/* the transaction before may still be open on the server if its BDAT LAST fails (RFC 3030
-				 * lets it): without an RSET this one's RCPT and BDAT would join it */
-				st = session_queue_line(s, "RSET", 4, SMTP_MAX_COMMAND_LINE, 0);
-				t->rset_pending = 1;
+			while (!smtp_batch_run_can_push(r, item) && smtp_batch_run_waiting(r)
+				&& smtp_batch_run_status(r) == SMTP_OK) {
+				smtp_batch_run_collect(r, 0);
 			}
-			txn_inflight_push(s, t);
-			slot_item[tail % BATCH_WINDOW] = (size_t)(item - items);
-			tail++;
-			if (st == SMTP_OK) {
-				st = txn_envelope(t, 1, &line);
+			if (smtp_batch_run_status(r) != SMTP_OK) {
+				break;
 			}
-			if (st == SMTP_OK) {
-				st = txn_stream_body(t, 1, item->body_fn, item->body_ctx);
-			}
-			if (st != SMTP_OK && st != SMTP_ERR_REPLY) {
-				fatal = st;
-			} else if (st == SMTP_ERR_REPLY) {
-				failed_in_window = 1; /* a large body saw its transaction fail: stop queueing behind it */
-			}
-			continue;
+			smtp_batch_run_push(r, item);
 		}
-		if (head != tail) {
-			/* collect the oldest transaction */
-			txn *t = &window[head % BATCH_WINDOW];
-			smtp_batch_item *done = &items[slot_item[head % BATCH_WINDOW]];
-			smtp_status st = txn_settle(t, 0);
-			int failed_before = failed_in_window;
-			st = txn_finish(t, st, 1, 1);
-			head++;
-			if (st != SMTP_OK && !s->usable) {
-				batch_outcome(s, done, st);
-				fatal = st;
-			} else if (failed_before && t->mail_code == 503) {
-				/* refused only because the failed transaction before it was still open: send it again */
-				smtp_send_result_free(&done->result);
-				done->retry = 1;
-			} else {
-				batch_record(s, done, st);
-			}
-			if (st != SMTP_OK) {
-				failed_in_window = 1;
-			}
-			smtp_buf_free(&t->first_failure.text);
-			if (head == tail && failed_in_window && fatal == SMTP_OK) {
-				/* nothing in flight: clear the server's state, then carry on (retries first) */
-				txn_abandon(s);
-				failed_in_window = 0;
-				if (!s->usable) {
-					fatal = SMTP_ERR_CLOSED;
-				}
-			}
-			continue;
-		}
-		/* nothing in flight and the next item cannot be pipelined: one ordinary transaction */
-		{
-			smtp_status st = smtp_session_send(s, item->env, item->body_fn, item->body_ctx, &item->result);
-			next++;
-			batch_outcome(s, item, st);
-			if (!s->usable) {
-				fatal = st == SMTP_OK ? SMTP_ERR_CLOSED : st;
-			}
+		while (smtp_batch_run_waiting(r) && smtp_batch_run_status(r) == SMTP_OK) {
+			smtp_batch_run_collect(r, 0);
 		}
 	}
-	/* what was in flight when the connection failed is not known sent (after a 421: known not accepted) */
-	while (head != tail) {
-		txn *t = &window[head % BATCH_WINDOW];
-		batch_outcome(s, &items[slot_item[head % BATCH_WINDOW]], fatal);
-		smtp_buf_free(&t->first_failure.text);
-		head++;
-	}
-	s->inflight = NULL;
-	/* retries: one ordinary transaction each */
-	for (i = 0; i < count && fatal == SMTP_OK && s->usable; i++) {
-		if (items[i].retry && !items[i].attempted) {
-			smtp_status st = smtp_session_send(s, items[i].env, items[i].body_fn, items[i].body_ctx, &items[i].result);
-			batch_outcome(s, &items[i], st);
+	st = smtp_batch_run_status(r);
+	smtp_batch_run_free(r);
+	for (i = 0; i < count; i++) {
+		if (items[i].outcome == SMTP_BATCH_PENDING) {
+			items[i].outcome = SMTP_BATCH_NOT_SENT;
 		}
 	}
-	free(window);
-	free(slot_item);
-	smtp_buf_free(&line);
-	return s->usable ? SMTP_OK : (fatal != SMTP_OK ? fatal : SMTP_ERR_CLOSED);
+	return s->usable ? SMTP_OK : (st != SMTP_OK ? st : SMTP_ERR_CLOSED);
 }

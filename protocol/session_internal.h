@@ -60,6 +60,12 @@ struct smtp_session {
 
 	smtp_nonce_fn nonce;        /* SCRAM's client nonce */
 	void *nonce_ctx;
+
+	/* a stepped batch (smtp_batch_run) may ask for replies without waiting for them */
+	int nonblocking;            /* a reply not fully read yet is SMTP_AGAIN, not a wait */
+	int reading;                /* a reply is part-parsed: the next read goes on with it */
+	int64_t read_deadline;      /* when the reply being read must be complete */
+	int64_t last_progress;      /* when bytes last went out or a reply came in */
 };
 
 /* What one transaction has sent and is still waiting to hear about; replies come back in this order. */
@@ -103,7 +109,7 @@ void session_redact(smtp_session *s, char *text, size_t len);
 
 smtp_status session_flush(smtp_session *s);
 
-/* Read one whole reply, which must be complete within timeout_ms. */
+/* Read one whole reply, which must be complete within timeout_ms (non-blocking: SMTP_AGAIN, see wire.c). */
 smtp_status session_read_reply(smtp_session *s, int timeout_ms);
 
 /* Queue one command line after checking it: no CR, LF or NUL, at most max_len octets with CRLF. */

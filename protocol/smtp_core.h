@@ -30,7 +30,8 @@ typedef enum smtp_status {
 	SMTP_ERR_AUTH,       /* authentication refused, impossible, or not allowed in cleartext */
 	SMTP_ERR_RECIPIENTS, /* one or more recipients were rejected (see the send result) */
 	SMTP_ERR_SOURCE,     /* a body source (attachment file) failed to read */
-	SMTP_ERR_STATE       /* the session is not in a state for this call (not connected) */
+	SMTP_ERR_STATE,      /* the session is not in a state for this call (not connected) */
+	SMTP_AGAIN           /* smtp_batch_run_collect() without waiting: the reply has not all arrived yet */
 } smtp_status;
 
 /* A short English name for a status, for messages. */
@@ -302,15 +303,27 @@ void smtp_send_result_free(smtp_send_result *r);
 smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_body_fn body_fn, void *body_ctx,
 	smtp_send_result *result);
 
+/* What became of one message of a batch. */
+typedef enum smtp_batch_outcome {
+	SMTP_BATCH_PENDING = 0,     /* not finished yet */
+	SMTP_BATCH_DONE,            /* status says how: SMTP_OK delivered, else why not */
+	SMTP_BATCH_UNKNOWN,         /* its end of data was sent and the connection was lost before the server
+	                             * answered: it may have been delivered, so it must not be sent again */
+	SMTP_BATCH_NOT_SENT         /* never started, or known not accepted (a 421 answered it or came before
+	                             * its reply): it may be sent again, on a new connection */
+} smtp_batch_outcome;
+
 /* One message of a batch: what to send, and what became of it. */
 typedef struct smtp_batch_item {
 	const smtp_envelope *env;
 	smtp_body_fn body_fn;
 	void *body_ctx;
-	/* filled in by smtp_session_send_batch() */
-	int attempted;              /* 0: never started (the connection was lost before its turn) */
-	int retry;                  /* internal */
-	smtp_status status;
+	/* filled in by the batch */
+	smtp_batch_outcome outcome;
+	int attempted;              /* outcome is DONE or UNKNOWN */
+	int retry;                  /* NOT_SENT because a failed transaction before it was still open: sent
+	                             * again as an ordinary transaction */
+	smtp_status status;         /* DONE: the outcome; UNKNOWN: how the connection was lost */
 	smtp_send_result result;
 	int transient;
 	int reply_code;             /* the reply behind the status: the final reply, or the failing one */
@@ -325,14 +338,43 @@ void smtp_batch_item_free(smtp_batch_item *item);
  * Send several messages on one connection. With PIPELINING and CHUNKING, each message whose rejection
  * cannot cause a partial delivery (one recipient, or partial) is written without waiting for the
  * replies to the ones before it, up to a window, so a batch costs about one round trip per window
- * rather than per message; the rest go one transaction at a time. One failed message never takes the
- * others down: each item gets its own status. Returns SMTP_OK while the connection is still usable;
- * otherwise the error that ended it, with the items never started left attempted = 0, and so are the
- * items a 421 showed were not accepted (the one it answered and every one behind it): both can be sent
- * again on a new connection. Items in flight when the connection dropped without a reply are recorded
- * with the error: the server may have them.
+ * rather than per message; with PIPELINING alone, the end of one message goes out with the next one's
+ * MAIL, RCPT and DATA (one round trip per message); the rest go one transaction at a time. One failed
+ * message never takes the others down: each item gets its own outcome. Returns SMTP_OK while the
+ * connection is still usable; otherwise the error that ended it, the items it left NOT_SENT or UNKNOWN.
+ * It is smtp_batch_run below, driven in a loop that waits for every reply.
  */
 smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, size_t count);
+
+/*
+ * A batch in steps, so that a caller can drive several connections at once: push() gives the connection
+ * an item (queued, nothing read), flush() writes what is queued, collect() reads the replies the oldest
+ * unit of work waits for and records its items' outcomes. With nonblocking set, collect() reads only
+ * what has arrived and returns SMTP_AGAIN when a reply is not complete (call it again when the socket is
+ * readable, or once smtp_batch_run_deadline() has passed: the reply then times out).
+ * Some steps still wait: a message that cannot be pipelined is one whole transaction inside push(), a
+ * body larger than a BDAT chunk waits for the chunk before it, and the RSET after a failed transaction.
+ */
+typedef struct smtp_batch_run smtp_batch_run;
+
+smtp_batch_run *smtp_batch_run_new(smtp_session *s);   /* NULL when out of memory */
+/* Items still in flight become UNKNOWN (end of data sent) or NOT_SENT. */
+void smtp_batch_run_free(smtp_batch_run *r);
+/* Whether push(item) can be called now: the connection is good and, for a pipelined item, the window has
+ * room; an item that cannot be pipelined needs nothing in flight. */
+int smtp_batch_run_can_push(const smtp_batch_run *r, const smtp_batch_item *item);
+smtp_status smtp_batch_run_push(smtp_batch_run *r, smtp_batch_item *item);
+smtp_status smtp_batch_run_flush(smtp_batch_run *r);
+/* Whether replies are awaited (flush() first when output is queued: smtp_batch_run_queued). */
+int smtp_batch_run_waiting(const smtp_batch_run *r);
+int smtp_batch_run_queued(const smtp_batch_run *r);
+smtp_status smtp_batch_run_collect(smtp_batch_run *r, int nonblocking);
+/* When the reply waited for times out, on the transport's clock. */
+int64_t smtp_batch_run_deadline(const smtp_batch_run *r);
+/* SMTP_OK while the connection is good, else the error that ended it. */
+smtp_status smtp_batch_run_status(const smtp_batch_run *r);
+/* Bytes read but not parsed yet: collect() before waiting for the socket. */
+int smtp_batch_run_has_input(const smtp_batch_run *r);
 
 smtp_status smtp_session_rset(smtp_session *s);
 smtp_status smtp_session_noop(smtp_session *s);

@@ -26,6 +26,7 @@ const char *smtp_status_name(smtp_status st)
 	case SMTP_ERR_RECIPIENTS: return "recipients rejected";
 	case SMTP_ERR_SOURCE: return "message source failed";
 	case SMTP_ERR_STATE: return "not connected";
+	case SMTP_AGAIN: return "reply not complete yet";
 	}
 	return "error";
 }
@@ -177,43 +178,63 @@ smtp_status session_flush(smtp_session *s)
 	if (rc != 0) {
 		return io_fail(s, rc, "writing");
 	}
+	s->last_progress = s->t.now_ms(s->t.ctx);
 	return SMTP_OK;
 }
 
-/* Read one whole reply, which must be complete within timeout_ms. */
+/*
+ * Read one whole reply, which must be complete within timeout_ms. When the session is non-blocking
+ * (smtp_batch_run_collect), a reply whose bytes have not all arrived is SMTP_AGAIN: what was read is
+ * kept, the next call goes on with it, and the deadline counts from the last progress on the connection.
+ */
 smtp_status session_read_reply(smtp_session *s, int timeout_ms)
 {
-	int64_t deadline = s->t.now_ms(s->t.ctx) + timeout_ms;
 	smtp_reply_parser *p = &s->parser;
 	smtp_status st;
 
 	if (!s->usable) {
+		s->reading = 0;
 		return session_fail(s, SMTP_ERR_STATE, 1, "the connection is no longer usable", NULL);
 	}
-	smtp_reply_parser_reset(p);
-	p->want_enhanced = s->caps.enhanced;
+	if (!s->reading) {
+		int64_t from = s->nonblocking && s->last_progress ? s->last_progress : s->t.now_ms(s->t.ctx);
+		smtp_reply_parser_reset(p);
+		p->want_enhanced = s->caps.enhanced;
+		s->read_deadline = from + timeout_ms;
+		s->reading = 1;
+	}
 	for (;;) {
 		if (s->in_pos < s->in_len) {
 			size_t used = 0;
 			st = smtp_reply_parser_feed(p, s->in + s->in_pos, s->in_len - s->in_pos, &used);
 			s->in_pos += used;
 			if (st == SMTP_ERR_PROTOCOL) {
+				s->reading = 0;
 				return session_fail(s, st, 1, "malformed reply from the server", p->error);
 			}
 			if (st != SMTP_OK) {
+				s->reading = 0;
 				return session_fail(s, st, 1, "out of memory reading a reply", NULL);
 			}
 			if (p->done) {
 				break;
 			}
 		} else {
-			int64_t left = deadline - s->t.now_ms(s->t.ctx);
+			int64_t left = s->read_deadline - s->t.now_ms(s->t.ctx);
 			long n;
 			if (left <= 0) {
+				s->reading = 0;
 				return io_fail(s, SMTP_IO_TIMEOUT, "waiting for the reply");
 			}
+			if (s->nonblocking && left > 1) {
+				left = 1; /* only what has arrived: the caller waits for the socket itself */
+			}
 			n = s->t.read(s->t.ctx, s->in, sizeof(s->in), left > 0x7fffffff ? 0x7fffffff : (int)left);
+			if (n == SMTP_IO_TIMEOUT && s->nonblocking && s->t.now_ms(s->t.ctx) < s->read_deadline) {
+				return SMTP_AGAIN;
+			}
 			if (n <= 0) {
+				s->reading = 0;
 				return io_fail(s, (int)n, "waiting for the reply");
 			}
 			s->bytes_in += (uint64_t)n;
@@ -221,6 +242,8 @@ smtp_status session_read_reply(smtp_session *s, int timeout_ms)
 			s->in_len = (size_t)n;
 		}
 	}
+	s->reading = 0;
+	s->last_progress = s->t.now_ms(s->t.ctx);
 	if (s->redact[0] && p->reply.text.data) {
 		session_redact(s, p->reply.text.data, p->reply.text.len);
 	}

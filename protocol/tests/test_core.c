@@ -1298,6 +1298,157 @@ static void test_batch(void)
 	script_free(&sc);
 }
 
+/* The batch in steps, as a caller driving several connections uses it: push, flush, collect without waiting. */
+static void test_batch_run(void)
+{
+	script sc;
+	smtp_session *s;
+	smtp_batch_run *r;
+	smtp_batch_item items[3];
+	smtp_envelope envs[3];
+	text_body bodies[3];
+	smtp_status st;
+	size_t i;
+	int again;
+
+	/* over DATA: a reply that arrives in two pieces is SMTP_AGAIN in between, then the item is done */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 o");
+	serve_later(&sc, "k\r\n354 go\r\n", 30);
+	serve(&sc, "250 queued as Q1\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+	serve_later(&sc, "250 queued as Q2\r\n", 30);
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 2);
+	r = smtp_batch_run_new(s);
+	CHECK(r != NULL && smtp_batch_run_can_push(r, &items[0]));
+	sc.writes = 0;
+	CHECK(smtp_batch_run_push(r, &items[0]) == SMTP_OK);
+	CHECK(sc.writes == 0 && smtp_batch_run_queued(r) && smtp_batch_run_waiting(r));
+	CHECK(!smtp_batch_run_can_push(r, &items[1]));
+	CHECK(smtp_batch_run_flush(r) == SMTP_OK && sc.writes == 1);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_AGAIN);
+	CHECK(smtp_batch_run_deadline(r) == sc.clock - 1 + 5000 || smtp_batch_run_deadline(r) > sc.clock);
+	for (again = 0; (st = smtp_batch_run_collect(r, 1)) == SMTP_AGAIN; again++) {
+	}
+	CHECK(st == SMTP_OK && again > 0);
+	/* its body is queued; the next message's envelope goes with it */
+	CHECK(items[0].outcome == SMTP_BATCH_PENDING && smtp_batch_run_can_push(r, &items[1]));
+	CHECK(smtp_batch_run_push(r, &items[1]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK && sc.writes == 2);
+	CHECK(strstr(sent(&sc), "hello\r\n.\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n") != NULL);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_OK);
+	CHECK(items[0].outcome == SMTP_BATCH_DONE && items[0].status == SMTP_OK);
+	CHECK(items[0].result.queue_id && strcmp(items[0].result.queue_id, "Q1") == 0);
+	CHECK(smtp_batch_run_waiting(r) && smtp_batch_run_queued(r)); /* the last body, not written yet */
+	CHECK(smtp_batch_run_flush(r) == SMTP_OK);
+	while ((st = smtp_batch_run_collect(r, 1)) == SMTP_AGAIN) {
+	}
+	CHECK(st == SMTP_OK && !smtp_batch_run_waiting(r));
+	CHECK(items[1].outcome == SMTP_BATCH_DONE && items[1].status == SMTP_OK);
+	smtp_batch_run_free(r);
+	for (i = 0; i < 2; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* over BDAT: three in flight, the connection drops after the first's reply: the second met the drop,
+	 * the third's end of data was sent (UNKNOWN: never to be sent again) */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q1\r\n250 reset\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	r = smtp_batch_run_new(s);
+	for (i = 0; i < 3; i++) {
+		CHECK(smtp_batch_run_can_push(r, &items[i]) && smtp_batch_run_push(r, &items[i]) == SMTP_OK);
+	}
+	CHECK(smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_OK && items[0].status == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_ERR_CLOSED);
+	CHECK(smtp_batch_run_status(r) == SMTP_ERR_CLOSED && !smtp_batch_run_waiting(r));
+	CHECK(items[1].outcome == SMTP_BATCH_DONE && items[1].status == SMTP_ERR_CLOSED && items[1].transient);
+	CHECK(items[2].outcome == SMTP_BATCH_UNKNOWN && items[2].attempted && items[2].error);
+	CHECK(!smtp_batch_run_can_push(r, &items[0]));
+	smtp_batch_run_free(r);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* over DATA, a drop at the first's final reply: the second, whose body never went out, is NOT_SENT */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 2);
+	r = smtp_batch_run_new(s);
+	CHECK(smtp_batch_run_push(r, &items[0]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_OK);
+	CHECK(smtp_batch_run_push(r, &items[1]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_ERR_CLOSED);
+	CHECK(items[0].outcome == SMTP_BATCH_DONE && items[0].status == SMTP_ERR_CLOSED);
+	CHECK(items[0].error && strstr(items[0].error, "not known whether"));
+	CHECK(items[1].outcome == SMTP_BATCH_NOT_SENT && !items[1].attempted);
+	smtp_batch_run_free(r);
+	for (i = 0; i < 2; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* a 421 in a window: the one it answered and those behind it are NOT_SENT */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n250 queued as Q1\r\n421 4.3.2 going down\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	r = smtp_batch_run_new(s);
+	for (i = 0; i < 3; i++) {
+		CHECK(smtp_batch_run_push(r, &items[i]) == SMTP_OK);
+	}
+	CHECK(smtp_batch_run_flush(r) == SMTP_OK);
+	while (smtp_batch_run_waiting(r) && smtp_batch_run_collect(r, 1) != SMTP_ERR_REPLY) {
+	}
+	CHECK(items[0].outcome == SMTP_BATCH_DONE && items[0].status == SMTP_OK);
+	CHECK(items[1].outcome == SMTP_BATCH_NOT_SENT && items[2].outcome == SMTP_BATCH_NOT_SENT);
+	smtp_batch_run_free(r);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* a silent server: collect without waiting still ends, at the command timeout */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve_later(&sc, "250 ok\r\n", 60000);
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 1);
+	r = smtp_batch_run_new(s);
+	CHECK(smtp_batch_run_push(r, &items[0]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_deadline(r) == sc.clock + 5000);
+	while ((st = smtp_batch_run_collect(r, 1)) == SMTP_AGAIN) {
+	}
+	CHECK(st == SMTP_ERR_TIMEOUT && sc.clock >= 5000 && sc.clock < 5100);
+	CHECK(items[0].outcome == SMTP_BATCH_DONE && items[0].status == SMTP_ERR_TIMEOUT);
+	smtp_batch_run_free(r);
+	smtp_batch_item_free(&items[0]);
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
 int main(void)
 {
 	test_reply_parser();
@@ -1316,5 +1467,6 @@ int main(void)
 	test_dsn_params();
 	test_requiretls();
 	test_batch();
+	test_batch_run();
 	return test_summary("test_core");
 }
