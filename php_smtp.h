@@ -182,6 +182,7 @@ typedef struct smtp_client_obj {
 	bool in_dtor;
 	bool tls_dropped;             /* the last TLS handshake failed because the connection closed or stalled */
 	zend_object *logger_exception;
+	uint32_t log_tag;             /* sendBatch()'s connection N (from 2): its logger lines start "[N] " */
 
 	zend_object std;
 } smtp_client_obj;

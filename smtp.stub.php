@@ -28,7 +28,7 @@ namespace {
         /** @param Smtp\Message|string|resource $message */
         public function send(mixed $message, ?string $from = null, array|string|null $to = null, ?array $dsn = null): Smtp\Result {}
 
-        public function sendBatch(iterable $messages): array {}
+        public function sendBatch(iterable $messages, array $options = []): array {}
 
         public function sendMail(string $from, array|string $to, string $subject, string $body, array|string $headers = []): Smtp\Result {}
 

@@ -19,6 +19,9 @@
  *   - Messages are built (attachments opened) a bounded number at a time, so a large batch does not hold
  *     every attachment file open at once.
  *   - When the first connection cannot be made, nothing was sent: sendBatch() throws, as send() would.
+ *   - Options: "connections" => N spreads the messages over N connections to the same server, driven
+ *     together in this one call (smtp_batch_parallel.c); "max_per_second" => X caps how many messages a
+ *     second start, over all connections together.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -29,7 +32,7 @@
 #include "zend_interfaces.h"
 #include "ext/spl/spl_iterators.h"
 
-#include "php_smtp.h"
+#include "smtp_batch.h"
 
 #define BUILD_MAX_ITEMS 256   /* messages built (and handed to the core) at once */
 #define BUILD_MAX_FILES 64    /* attachment files open at once, about */
@@ -151,22 +154,64 @@ static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 	return ok;
 }
 
+/* ---- options ------------------------------------------------------------------------------------- */
+
+static bool parse_options(smtp_batch *b, HashTable *options)
+{
+	zend_string *key;
+	zval *v;
+
+	b->connections = 1;
+	b->max_per_second = 0;
+	if (!options) {
+		return true;
+	}
+	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v) {
+		ZVAL_DEREF(v);
+		if (!key) {
+			zend_argument_value_error(2, "must have option names as keys");
+			return false;
+		}
+		if (zend_string_equals_literal(key, "connections")) {
+			if (Z_TYPE_P(v) != IS_LONG) {
+				zend_argument_type_error(2, "option \"connections\" must be of type int, %s given",
+					zend_zval_type_name(v));
+				return false;
+			}
+			if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > SMTP_BATCH_MAX_CONNECTIONS) {
+				zend_argument_value_error(2, "option \"connections\" must be between 1 and %d, " ZEND_LONG_FMT
+					" given", SMTP_BATCH_MAX_CONNECTIONS, Z_LVAL_P(v));
+				return false;
+			}
+			b->connections = (uint32_t)Z_LVAL_P(v);
+		} else if (zend_string_equals_literal(key, "max_per_second")) {
+			double x;
+			if (Z_TYPE_P(v) == IS_LONG) {
+				x = (double)Z_LVAL_P(v);
+			} else if (Z_TYPE_P(v) == IS_DOUBLE) {
+				x = Z_DVAL_P(v);
+			} else {
+				zend_argument_type_error(2, "option \"max_per_second\" must be of type int|float, %s given",
+					zend_zval_type_name(v));
+				return false;
+			}
+			if (!zend_finite(x) || x < 0) {
+				zend_argument_value_error(2, "option \"max_per_second\" must be a finite number, 0 or more "
+					"(0: no cap)");
+				return false;
+			}
+			b->max_per_second = x;
+		} else {
+			zend_argument_value_error(2, "contains unknown option \"%s\"", ZSTR_VAL(key));
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
 /* ---- sending ------------------------------------------------------------------------------------- */
 
-typedef struct batch {
-	smtp_client_obj *c;
-	smtp_outgoing *out;
-	zval *results;          /* UNDEF until the item's fate is known */
-	uint32_t n;
-	bool sent_any;          /* the core has been given messages in this call */
-	bool reconnected;       /* the connection was reopened during this call */
-	bool progress;          /* a message was accepted since the connection was last (re)opened */
-	zval stop;              /* the exception for every message not yet sent, once there is no connection */
-	char lost[256];         /* how the connection was lost */
-} batch;
-
-/* The exception just thrown becomes a result. */
-static void take_exception(zval *slot)
+void smtp_batch_take_exception(zval *slot)
 {
 	if (EG(exception)) {
 		ZVAL_OBJ_COPY(slot, EG(exception));
@@ -186,92 +231,118 @@ static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it)
 		smtp_throw_status_ex(it->status, it->reply_code, it->reply, it->enhanced, it->error, it->transient != 0,
 			&it->result, &o->env);
 	}
-	take_exception(slot);
+	smtp_batch_take_exception(slot);
 }
 
-/*
- * After the core gave up on the connection with status st: the items recorded with that same failure
- * at the end of the attempted ones were in flight behind the one that met it (the first of them).
- */
-static void find_in_flight(const smtp_batch_item *items, size_t k, smtp_status st, bool *in_flight)
+void smtp_batch_settle_item(smtp_batch *b, smtp_batch_link *l, uint32_t index, smtp_batch_item *it)
 {
-	size_t i, last = k, first;
-	for (i = 0; i < k; i++) {
-		in_flight[i] = false;
-		if (items[i].attempted) {
-			last = i;
-		}
-	}
-	if (last == k || items[last].status != st) {
+	smtp_client_obj *c = l->c;
+	zval *slot = &b->results[index];
+
+	if (it->outcome == SMTP_BATCH_UNKNOWN) {
+		/* its end of data went out and no reply came: the server may have it, so it is never sent again */
+		smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
+			"Not known to be sent: the connection was lost before the server answered for this message (%s)",
+			l->lost);
+		smtp_batch_take_exception(slot);
 		return;
 	}
-	first = last;
-	for (i = last; i-- > 0;) {
-		if (!items[i].attempted) {
-			continue;
-		}
-		if (items[i].status != st || items[i].reply_code != items[last].reply_code
-			|| strcmp(items[i].error ? items[i].error : "", items[last].error ? items[last].error : "") != 0) {
-			break;
-		}
-		first = i;
+	if (it->status == SMTP_OK) {
+		l->progress = true;
 	}
-	for (i = first + 1; i <= last; i++) {
-		in_flight[i] = items[i].attempted != 0;
+	record(slot, &b->out[index], it);
+	if (it->status == SMTP_ERR_STATE && b->c->logger_exception && c->session && smtp_session_aborted(c->session)
+		&& Z_TYPE_P(slot) == IS_OBJECT) {
+		/* given up because the logger threw: that exception is the reason */
+		GC_ADDREF(b->c->logger_exception);
+		zend_exception_set_previous(Z_OBJ_P(slot), b->c->logger_exception);
 	}
 }
 
-/* A connection for the next messages. False with b->stop set (or, before anything was sent, with the
- * exception thrown) when there is none. */
-static bool batch_connect(batch *b)
+void smtp_batch_link_lost(smtp_batch_link *l, smtp_status st)
 {
-	smtp_client_obj *c = b->c;
-	if (c->logger_exception) {
-		/* user code failed: the batch stops, and says why in every message it did not send */
-		smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false,
-			"Not sent: the logger threw an exception during the batch, which stopped before this message");
-		GC_ADDREF(c->logger_exception);
-		zend_exception_set_previous(EG(exception), c->logger_exception);
-		if (b->sent_any) {
-			take_exception(&b->stop);
+	const char *err = l->c->session ? smtp_session_error(l->c->session) : "";
+	snprintf(l->lost, sizeof(l->lost), "%s", err[0] ? err : smtp_status_name(st));
+	smtp_client_after_error(l->c);
+}
+
+/* l takes no more messages; when it was the last one, its exception is every unsent message's. */
+static void link_dead(smtp_batch *b, smtp_batch_link *l)
+{
+	uint32_t i;
+	l->dead = true;
+	for (i = 0; i < b->connections; i++) {
+		if (!b->links[i].dead) {
+			zend_clear_exception(); /* the others carry on */
+			return;
 		}
+	}
+	if (Z_TYPE(b->stop) == IS_UNDEF) {
+		smtp_batch_take_exception(&b->stop);
+	} else {
+		zend_clear_exception();
+	}
+}
+
+bool smtp_batch_connect(smtp_batch *b, smtp_batch_link *l)
+{
+	smtp_client_obj *c = l->c;
+	bool first = l == &b->links[0] && !b->sent_any;
+
+	if (l->dead) {
 		return false;
 	}
-	if (b->sent_any && !smtp_client_is_connected(c)) {
-		/* lost during this call: reopened as long as each connection gets messages through (a server
-		 * that takes N messages a connection, then says 421), never twice in a row without one */
-		if (b->reconnected && !b->progress) {
-			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
-				"Not sent: the connection was lost during the batch (%s), and again on the new connection "
-				"before any message went through", b->lost[0] ? b->lost : "connection error");
-			take_exception(&b->stop);
+	if (b->c->logger_exception) {
+		/* user code failed: the batch stops, and says why in every message it did not send */
+		uint32_t i;
+		smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false,
+			"Not sent: the logger threw an exception during the batch, which stopped before this message");
+		GC_ADDREF(b->c->logger_exception);
+		zend_exception_set_previous(EG(exception), b->c->logger_exception);
+		if (first) {
 			return false;
 		}
-		b->reconnected = true;
-		b->progress = false;
+		for (i = 0; i < b->connections; i++) {
+			b->links[i].dead = true;
+		}
+		link_dead(b, l);
+		return false;
+	}
+	if (l->used && !smtp_client_is_connected(c)) {
+		/* lost during this call: reopened as long as each connection gets messages through (a server
+		 * that takes N messages a connection, then says 421), never twice in a row without one */
+		if (l->reconnected && !l->progress) {
+			smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
+				"Not sent: the connection was lost during the batch (%s), and again on the new connection "
+				"before any message went through", l->lost[0] ? l->lost : "connection error");
+			link_dead(b, l);
+			return false;
+		}
+		l->reconnected = true;
+		l->progress = false;
 	}
 	if (smtp_client_ensure_open(c) != SUCCESS) {
-		if (b->sent_any) {
-			take_exception(&b->stop);
+		if (first) {
+			return false; /* nothing was sent: thrown, as send() would */
 		}
+		link_dead(b, l);
 		return false;
 	}
 	return true;
 }
 
-/* Send the built items of [start, end) that have no result yet. False when the first connection failed
- * (the exception is thrown). */
-static bool send_range(batch *b, uint32_t start, uint32_t end)
+/* One connection: the core's whole batch per call. False when the first connection failed (thrown). */
+static bool send_range(smtp_batch *b, uint32_t start, uint32_t end)
 {
+	smtp_batch_link *l = &b->links[0];
 	smtp_client_obj *c = b->c;
 	smtp_batch_item *items = ecalloc(end - start, sizeof(*items));
 	uint32_t *map = safe_emalloc(end - start, sizeof(*map), 0);
-	bool *in_flight = ecalloc(end - start, sizeof(*in_flight));
 	bool ok = true;
 	uint32_t i;
 
 	for (;;) {
-		size_t k = 0, j, attempted = 0;
+		size_t k = 0, j, settled = 0;
 		smtp_status st;
 
 		for (i = start; i < end; i++) {
@@ -282,11 +353,9 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 		if (k == 0) {
 			break;
 		}
-		if (Z_TYPE(b->stop) == IS_UNDEF && !batch_connect(b)) {
-			if (!b->sent_any) {
-				ok = false;
-				break;
-			}
+		if (Z_TYPE(b->stop) == IS_UNDEF && !smtp_batch_connect(b, l) && Z_TYPE(b->stop) == IS_UNDEF) {
+			ok = false;
+			break;
 		}
 		if (Z_TYPE(b->stop) != IS_UNDEF) {
 			for (j = 0; j < k; j++) {
@@ -298,7 +367,7 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 		for (i = 0, j = 0; j < k; j++) {
 			smtp_outgoing *o = &b->out[map[j]];
 			if (smtp_outgoing_prepare(c, o) != SUCCESS) {
-				take_exception(&b->results[map[j]]);
+				smtp_batch_take_exception(&b->results[map[j]]);
 				continue;
 			}
 			memset(&items[i], 0, sizeof(items[i]));
@@ -314,47 +383,23 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 
 		st = smtp_session_send_batch(c->session, items, k);
 		b->sent_any = true;
+		l->used = true;
 		if (st != SMTP_OK) {
-			find_in_flight(items, k, st, in_flight);
-			snprintf(b->lost, sizeof(b->lost), "%s", smtp_session_error(c->session)[0]
-				? smtp_session_error(c->session) : smtp_status_name(st));
-		} else {
-			memset(in_flight, 0, k * sizeof(*in_flight));
+			smtp_batch_link_lost(l, st);
 		}
 		for (j = 0; j < k; j++) {
-			if (!items[j].attempted) {
-				smtp_batch_item_free(&items[j]);
-				continue;
-			}
-			attempted++;
-			if (in_flight[j]) {
-				smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
-					"Not known to be sent: the connection was lost before the server answered for this message (%s)",
-					b->lost);
-				take_exception(&b->results[map[j]]);
-			} else {
-				if (items[j].status == SMTP_OK) {
-					b->progress = true;
-				}
-				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
-				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->session)
-					&& Z_TYPE(b->results[map[j]]) == IS_OBJECT) {
-					/* given up because the logger threw: that exception is the reason */
-					GC_ADDREF(c->logger_exception);
-					zend_exception_set_previous(Z_OBJ(b->results[map[j]]), c->logger_exception);
-				}
+			if (items[j].outcome == SMTP_BATCH_DONE || items[j].outcome == SMTP_BATCH_UNKNOWN) {
+				smtp_batch_settle_item(b, l, map[j], &items[j]);
+				settled++;
 			}
 			smtp_batch_item_free(&items[j]);
 		}
-		if (st != SMTP_OK) {
-			smtp_client_after_error(c);
-		} else if (attempted == 0) {
+		if (st == SMTP_OK && settled == 0) {
 			/* cannot happen (the core starts every item while the connection is good); never loop */
 			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: the batch made no progress");
-			take_exception(&b->stop);
+			smtp_batch_take_exception(&b->stop);
 		}
 	}
-	efree(in_flight);
 	efree(map);
 	efree(items);
 	return ok;
@@ -364,17 +409,24 @@ ZEND_METHOD(Smtp, sendBatch)
 {
 	smtp_client_obj *c = smtp_client_from_obj(Z_OBJ_P(ZEND_THIS));
 	zval *messages, *v;
-	HashTable items;
-	batch b;
+	HashTable items, *options = NULL;
+	smtp_batch b;
+	smtp_batch_link first;
 	uint32_t i, start;
 	bool failed = false;
 
-	ZEND_PARSE_PARAMETERS_START(1, 1)
+	ZEND_PARSE_PARAMETERS_START(1, 2)
 		Z_PARAM_ITERABLE(messages)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(options)
 	ZEND_PARSE_PARAMETERS_END();
 
 	if (!c->host) {
 		zend_throw_error(NULL, "Smtp object is not initialized: its constructor was not called");
+		RETURN_THROWS();
+	}
+	memset(&b, 0, sizeof(b));
+	if (!parse_options(&b, options)) {
 		RETURN_THROWS();
 	}
 
@@ -391,7 +443,6 @@ ZEND_METHOD(Smtp, sendBatch)
 		RETURN_THROWS();
 	}
 
-	memset(&b, 0, sizeof(b));
 	b.c = c;
 	b.n = zend_hash_num_elements(&items);
 	ZVAL_UNDEF(&b.stop);
@@ -402,6 +453,16 @@ ZEND_METHOD(Smtp, sendBatch)
 	}
 	b.out = safe_emalloc(b.n, sizeof(*b.out), 0);
 	b.results = safe_emalloc(b.n, sizeof(*b.results), 0);
+	if (b.connections > b.n) {
+		b.connections = b.n; /* one message a connection at most */
+	}
+	if (b.connections == 1) {
+		memset(&first, 0, sizeof(first));
+		b.links = &first;
+	} else {
+		b.links = ecalloc(b.connections, sizeof(*b.links));
+	}
+	b.links[0].c = c;
 
 	/* every item is checked before anything is sent */
 	i = 0;
@@ -418,25 +479,29 @@ ZEND_METHOD(Smtp, sendBatch)
 	if (!failed && !smtp_client_op_begin(c)) {
 		failed = true;
 	} else if (!failed) {
+		bool parallel = b.connections > 1 || b.max_per_second > 0;
 		for (start = 0; start < b.n && !failed;) {
 			uint32_t end = start, files = 0;
 			while (end < b.n && end - start < BUILD_MAX_ITEMS && files < BUILD_MAX_FILES) {
 				if (Z_TYPE(b.stop) != IS_UNDEF) {
 					ZVAL_COPY(&b.results[end], &b.stop);
 				} else if (smtp_outgoing_build(c, &b.out[end]) != SUCCESS) {
-					take_exception(&b.results[end]); /* an attachment cannot be read */
+					smtp_batch_take_exception(&b.results[end]); /* an attachment cannot be read */
 				} else {
 					files += b.out[end].b.source_count;
 				}
 				end++;
 			}
-			if (!send_range(&b, start, end)) {
+			if (!(parallel ? smtp_batch_send_parallel(&b, start, end) : send_range(&b, start, end))) {
 				failed = true; /* the first connection failed: thrown */
 			}
 			for (i = start; i < end; i++) {
 				smtp_outgoing_release_build(&b.out[i]);
 			}
 			start = end;
+		}
+		if (b.links != &first) {
+			smtp_batch_links_free(&b);
 		}
 		if (c->logger_exception && b.sent_any) {
 			/* messages were sent: the results are returned, each Result naming the logger's exception */
@@ -452,6 +517,9 @@ ZEND_METHOD(Smtp, sendBatch)
 		if (EG(exception)) {
 			failed = true;
 		}
+	}
+	if (b.links != &first) {
+		efree(b.links);
 	}
 
 	for (i = 0; i < b.n; i++) {

@@ -266,7 +266,11 @@ static void client_log(void *ud, const char *line, size_t len)
 		|| (c->in_dtor && (EG(flags) & EG_FLAGS_IN_SHUTDOWN))) {
 		return;
 	}
-	ZVAL_STRINGL(&arg, line, len);
+	if (c->log_tag) {
+		ZVAL_STR(&arg, zend_strpprintf(0, "[%u] %.*s", (unsigned)c->log_tag, (int)len, line));
+	} else {
+		ZVAL_STRINGL(&arg, line, len);
+	}
 	ZVAL_UNDEF(&retval);
 	call_user_function(NULL, NULL, &c->logger, &retval, 1, &arg);
 	zval_ptr_dtor(&arg);

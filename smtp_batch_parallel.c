@@ -1,0 +1,501 @@
+/*
+ * smtp_batch_parallel.c - Smtp::sendBatch() over several connections at once ("connections" => N), and
+ * with a cap on messages per second ("max_per_second" => X), in the one PHP call: no thread, no fork.
+ *
+ * Each connection runs the core's batch in steps (smtp_batch_run): a message is pushed to a connection
+ * that can take it (queued, not waited for), every connection's output is written, then we wait with
+ * php_poll2() for the ones whose replies are due and collect from those, reading only what has arrived.
+ * Messages go to whichever connection is free (the next one in input order each time); results are
+ * written by the message's index, so they stay in input order.
+ *
+ *   - The object's own connection is the first (kept, or persistent, as with one connection); the others
+ *     are internal clients with the same settings, opened one per round while work remains (the first
+ *     ones already sending meanwhile), and closed with QUIT at the end of the call.
+ *   - A connection that cannot be opened takes no messages: the others send its share. When the object's
+ *     own cannot be opened before anything was sent, sendBatch() throws, as with one connection.
+ *   - A connection lost mid-batch: messages whose end of data went out without a reply are "not known to
+ *     be sent" (never resent); those it never started, or that a 421 showed were not accepted, go back to
+ *     the queue for any connection. A lost connection is reopened as long as each of its connections got
+ *     a message through (the one-connection rule, per connection).
+ *   - max_per_second: message starts are spaced 1/X s apart over all connections together; the waits
+ *     for it are the same poll, so reply deadlines still hold.
+ *   - The logger sees every connection's lines; those of the connections after the first start with
+ *     "[N] " (N from 2). When it throws, every connection stops writing.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "php_network.h"
+#include "zend_exceptions.h"
+
+#include "smtp_batch.h"
+
+#define WHERE_QUEUED  (-1)   /* waiting for a connection */
+#define WHERE_SETTLED (-2)   /* its result is known */
+#define WAIT_MAX_MS   1000   /* a wait is cut into pieces no longer than this (deadlines are re-checked) */
+
+typedef struct parallel {
+	smtp_batch *b;
+	uint32_t start, count;
+	smtp_batch_item *items;  /* [count], item j is message start + j */
+	int *where;              /* WHERE_*, or the index of the connection whose run has it */
+	uint32_t queued;
+	uint32_t scan;           /* no queued item before this one */
+} parallel;
+
+static double now_ms(void)
+{
+	return (double)smtp_compat_hrtime_ns() / 1e6;
+}
+
+/* ---- the internal clients -------------------------------------------------------------------------- */
+
+zend_object *smtp_client_copy_settings(smtp_client_obj *src)
+{
+	zend_object *obj = smtp_client_create(smtp_ce_Smtp);
+	smtp_client_obj *c = smtp_client_from_obj(obj);
+
+	c->host = zend_string_copy(src->host);
+	c->port = src->port;
+	c->tls_mode = src->tls_mode;
+	c->timeout = src->timeout;
+	c->command_timeout = src->command_timeout;
+	c->data_timeout = src->data_timeout;
+	c->helo = src->helo ? zend_string_copy(src->helo) : NULL;
+	ZVAL_COPY(&c->context, &src->context);
+	c->username = src->username ? zend_string_copy(src->username) : NULL;
+	/* the password is wiped when the client goes: its own copy */
+	c->password = src->password ? zend_string_init(ZSTR_VAL(src->password), ZSTR_LEN(src->password), 0) : NULL;
+	c->auth_mech = src->auth_mech;
+	c->allow_plaintext_auth = src->allow_plaintext_auth;
+	c->pipelining = src->pipelining;
+	c->chunking = src->chunking;
+	c->partial = src->partial;
+	ZVAL_COPY(&c->logger, &src->logger);
+	ZVAL_COPY(&c->password_provider, &src->password_provider);
+	ZVAL_FALSE(&c->persistent);
+	c->hosts = src->hosts ? zend_array_dup(src->hosts) : NULL;
+	c->round_robin = src->round_robin;
+	c->dkim = NULL; /* messages are built (and signed) by the Smtp object itself */
+	return obj;
+}
+
+void smtp_batch_links_free(smtp_batch *b)
+{
+	uint32_t i;
+	for (i = 0; i < b->connections; i++) {
+		smtp_batch_link *l = &b->links[i];
+		if (l->run) {
+			smtp_batch_run_free(l->run);
+			l->run = NULL;
+		}
+		if (l->owned) {
+			smtp_client_quit(l->c);
+			OBJ_RELEASE(l->owned);
+			l->owned = NULL;
+			l->c = NULL;
+		}
+	}
+}
+
+/* The logger threw on one connection: every connection stops writing, and none calls it again. */
+static void sync_logger_exception(smtp_batch *b)
+{
+	zend_object *ex = b->c->logger_exception;
+	uint32_t i;
+
+	for (i = 1; !ex && i < b->connections; i++) {
+		if (b->links[i].c && b->links[i].c->logger_exception) {
+			ex = b->links[i].c->logger_exception;
+			GC_ADDREF(ex);
+			b->c->logger_exception = ex;
+		}
+	}
+	if (!ex) {
+		return;
+	}
+	for (i = 0; i < b->connections; i++) {
+		smtp_client_obj *c = b->links[i].c;
+		if (!c) {
+			continue;
+		}
+		if (!c->logger_exception) {
+			GC_ADDREF(ex);
+			c->logger_exception = ex;
+		}
+		if (c->session && !smtp_session_aborted(c->session)) {
+			smtp_session_abort(c->session);
+		}
+	}
+}
+
+/* ---- items ----------------------------------------------------------------------------------------- */
+
+static void requeue(parallel *p, uint32_t j)
+{
+	p->where[j] = WHERE_QUEUED;
+	p->queued++;
+	if (j < p->scan) {
+		p->scan = j;
+	}
+}
+
+static bool next_queued(parallel *p, uint32_t *j)
+{
+	for (; p->scan < p->count; p->scan++) {
+		if (p->where[p->scan] == WHERE_QUEUED) {
+			*j = p->scan;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The items of connection k the core has finished with: their results, or back to the queue. */
+static void harvest(parallel *p, uint32_t k)
+{
+	smtp_batch_link *l = &p->b->links[k];
+	uint32_t j;
+
+	for (j = 0; j < p->count && l->in_run > 0; j++) {
+		smtp_batch_item *it = &p->items[j];
+		if (p->where[j] != (int)k || it->outcome == SMTP_BATCH_PENDING) {
+			continue;
+		}
+		l->in_run--;
+		if (it->outcome == SMTP_BATCH_NOT_SENT) {
+			requeue(p, j);
+		} else {
+			smtp_batch_settle_item(p->b, l, p->start + j, it);
+			p->where[j] = WHERE_SETTLED;
+		}
+		smtp_batch_item_free(it);
+	}
+}
+
+/* Connection k failed: what it had is settled or queued again, and the connection is closed. */
+static void link_down(parallel *p, uint32_t k)
+{
+	smtp_batch_link *l = &p->b->links[k];
+	smtp_batch_link_lost(l, smtp_batch_run_status(l->run));
+	harvest(p, k);
+	smtp_batch_run_free(l->run);
+	l->run = NULL;
+}
+
+/* ---- connections ----------------------------------------------------------------------------------- */
+
+/* Open (or reopen) connection k. False when it is not open: dead, or thrown (the first, nothing sent). */
+static bool open_link(parallel *p, uint32_t k)
+{
+	smtp_batch *b = p->b;
+	smtp_batch_link *l = &b->links[k];
+
+	if (!l->c) {
+		l->owned = smtp_client_copy_settings(b->c);
+		l->c = smtp_client_from_obj(l->owned);
+		l->c->log_tag = k + 1;
+	}
+	if (!smtp_batch_connect(b, l)) {
+		return false;
+	}
+	l->run = smtp_batch_run_new(l->c->session);
+	if (!l->run) {
+		zend_throw_error(NULL, "Out of memory");
+		l->dead = true;
+		smtp_batch_take_exception(&b->stop);
+		return false;
+	}
+	return true;
+}
+
+/* While messages wait: open one connection that is not open (a new one, or one lost that may be reopened). */
+static bool open_one(parallel *p, bool *thrown)
+{
+	smtp_batch *b = p->b;
+	uint32_t k;
+	for (k = 0; k < b->connections; k++) {
+		smtp_batch_link *l = &b->links[k];
+		if (l->dead || l->run) {
+			continue;
+		}
+		if (open_link(p, k)) {
+			return true;
+		}
+		if (!l->dead) {
+			*thrown = true; /* the object's own connection, before anything was sent */
+			return false;
+		}
+	}
+	return false;
+}
+
+static bool any_alive(const smtp_batch *b)
+{
+	uint32_t k;
+	for (k = 0; k < b->connections; k++) {
+		if (!b->links[k].dead) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- pushing and collecting ------------------------------------------------------------------------ */
+
+/*
+ * The open connection that can take item j now and has the fewest messages under way, or -1. None takes
+ * more than its share of what is left, so that a window (32 over BDAT) does not take everything before
+ * the other connections are open.
+ */
+static int pick_link(parallel *p, uint32_t j)
+{
+	smtp_batch *b = p->b;
+	int best = -1;
+	uint32_t k, alive = 0, under_way = 0, share;
+	for (k = 0; k < b->connections; k++) {
+		if (!b->links[k].dead) {
+			alive++;
+			under_way += b->links[k].in_run;
+		}
+	}
+	share = alive ? (p->queued + under_way + alive - 1) / alive : 1;
+	for (k = 0; k < b->connections; k++) {
+		smtp_batch_link *l = &b->links[k];
+		if (l->run && l->in_run < (share ? share : 1) && smtp_batch_run_can_push(l->run, &p->items[j])
+			&& (best < 0 || l->in_run < b->links[best].in_run)) {
+			best = (int)k;
+		}
+	}
+	return best;
+}
+
+/* Hand queued messages to connections that can take them now. True when any was. */
+static bool push_some(parallel *p)
+{
+	smtp_batch *b = p->b;
+	bool pushed = false;
+	uint32_t j;
+
+	while (next_queued(p, &j)) {
+		smtp_outgoing *o = &b->out[p->start + j];
+		smtp_batch_item *it = &p->items[j];
+		smtp_batch_link *l;
+		int k;
+
+		if (b->max_per_second > 0 && now_ms() < b->next_start_ms) {
+			break;
+		}
+		memset(it, 0, sizeof(*it));
+		it->env = &o->env;
+		it->body_fn = o->body_fn;
+		it->body_ctx = o->body_ctx;
+		if ((k = pick_link(p, j)) < 0) {
+			break;
+		}
+		l = &b->links[k];
+		p->where[j] = k;
+		p->queued--;
+		p->scan = j + 1;
+		/* fitted to this server (A-labels, SIZE); one that cannot go to it gets its exception */
+		if (smtp_outgoing_prepare(l->c, o) != SUCCESS) {
+			smtp_batch_take_exception(&b->results[p->start + j]);
+			p->where[j] = WHERE_SETTLED;
+			continue;
+		}
+		if (b->max_per_second > 0) {
+			double now = now_ms();
+			b->next_start_ms = (b->next_start_ms > now ? b->next_start_ms : now) + 1000.0 / b->max_per_second;
+		}
+		l->in_run++;
+		l->used = true;
+		b->sent_any = true;
+		pushed = true;
+		smtp_batch_run_push(l->run, it);
+		harvest(p, (uint32_t)k); /* a message that cannot be pipelined is done already */
+		if (smtp_batch_run_status(l->run) != SMTP_OK) {
+			link_down(p, (uint32_t)k);
+		}
+	}
+	return pushed;
+}
+
+static void flush_all(parallel *p)
+{
+	smtp_batch *b = p->b;
+	uint32_t k;
+	for (k = 0; k < b->connections; k++) {
+		smtp_batch_link *l = &b->links[k];
+		if (l->run && smtp_batch_run_queued(l->run) && smtp_batch_run_flush(l->run) != SMTP_OK) {
+			link_down(p, k);
+		}
+	}
+}
+
+/* Read what connection k has received; stop when a reply is incomplete or its next message is queued. */
+static void collect_link(parallel *p, uint32_t k)
+{
+	smtp_batch_link *l = &p->b->links[k];
+	smtp_status st;
+	do {
+		st = smtp_batch_run_collect(l->run, 1);
+		harvest(p, k);
+		if (smtp_batch_run_status(l->run) != SMTP_OK) {
+			link_down(p, k);
+			return;
+		}
+	} while (st == SMTP_OK && smtp_batch_run_waiting(l->run) && !smtp_batch_run_queued(l->run));
+}
+
+/* Bytes PHP's stream layer holds that poll() cannot see. */
+static bool stream_buffered(smtp_client_obj *c)
+{
+	php_stream *stream = smtp_transport_stream(c);
+	return stream && stream->writepos > stream->readpos;
+}
+
+static void sleep_ms(int ms)
+{
+#ifdef PHP_WIN32
+	Sleep((DWORD)ms);
+#else
+	usleep((unsigned)ms * 1000U);
+#endif
+}
+
+/* Wait at most max_ms for replies (or for the rate cap), then collect from every connection that has
+ * some, or whose reply deadline has passed (the reply then times out in the core). */
+static void wait_and_collect(parallel *p, int max_ms)
+{
+	smtp_batch *b = p->b;
+	php_pollfd fds[SMTP_BATCH_MAX_CONNECTIONS];
+	uint32_t link_of[SMTP_BATCH_MAX_CONNECTIONS];
+	bool ready[SMTP_BATCH_MAX_CONNECTIONS];
+	unsigned n = 0, m = 0, i;
+	uint32_t k;
+	int64_t now = (int64_t)(smtp_compat_hrtime_ns() / 1000000);
+	int timeout = max_ms;
+
+	for (k = 0; k < b->connections; k++) {
+		smtp_batch_link *l = &b->links[k];
+		php_socket_t fd = (php_socket_t)-1;
+		php_stream *stream;
+		int64_t left;
+		if (!l->run || !smtp_batch_run_waiting(l->run)) {
+			continue;
+		}
+		link_of[n] = k;
+		ready[n] = false;
+		stream = smtp_transport_stream(l->c);
+		if (smtp_batch_run_has_input(l->run) || stream_buffered(l->c) || !stream
+			|| php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL, (void **)&fd, 0)
+				!= SUCCESS || fd == (php_socket_t)-1) {
+			ready[n++] = true; /* readable now (or not pollable: the core's read itself waits) */
+			timeout = 0;
+			continue;
+		}
+		left = smtp_batch_run_deadline(l->run) - now;
+		if (left < timeout) {
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		fds[m].fd = fd;
+		fds[m].events = PHP_POLLREADABLE;
+		fds[m].revents = 0;
+		m++;
+		n++;
+	}
+	if (p->queued && b->max_per_second > 0) {
+		double wait = b->next_start_ms - now_ms();
+		if (wait > 0 && wait < timeout) {
+			timeout = (int)wait + 1;
+		}
+	}
+	if (m > 0) {
+		if (php_poll2(fds, m, timeout) <= 0) {
+			for (i = 0; i < m; i++) {
+				fds[i].revents = 0;
+			}
+		}
+	} else if (timeout > 0 && n == 0) {
+		sleep_ms(timeout);
+	}
+	now = (int64_t)(smtp_compat_hrtime_ns() / 1000000);
+	for (i = 0, m = 0; i < n; i++) {
+		smtp_batch_link *l = &b->links[link_of[i]];
+		bool go = ready[i];
+		if (!ready[i]) {
+			go = fds[m++].revents != 0;
+		}
+		if (l->run && (go || smtp_batch_run_deadline(l->run) <= now)) {
+			collect_link(p, link_of[i]);
+		}
+	}
+}
+
+bool smtp_batch_send_parallel(smtp_batch *b, uint32_t start, uint32_t end)
+{
+	parallel p;
+	uint32_t j;
+	bool ok = true;
+
+	memset(&p, 0, sizeof(p));
+	p.b = b;
+	p.start = start;
+	p.count = end - start;
+	p.items = ecalloc(p.count, sizeof(*p.items));
+	p.where = safe_emalloc(p.count, sizeof(*p.where), 0);
+	for (j = 0; j < p.count; j++) {
+		if (Z_TYPE(b->results[start + j]) == IS_UNDEF && b->out[start + j].built) {
+			p.where[j] = WHERE_QUEUED;
+			p.queued++;
+		} else {
+			p.where[j] = WHERE_SETTLED;
+		}
+	}
+
+	for (;;) {
+		bool busy = false, thrown = false, waiting = false;
+		uint32_t k;
+
+		sync_logger_exception(b);
+		if (Z_TYPE(b->stop) == IS_UNDEF && push_some(&p)) {
+			busy = true;
+		}
+		flush_all(&p);
+		/* one more connection while messages wait; the replies of those already sending come meanwhile */
+		if (p.queued && Z_TYPE(b->stop) == IS_UNDEF && open_one(&p, &thrown)) {
+			busy = true;
+		}
+		if (thrown) {
+			ok = false;
+			break;
+		}
+		for (k = 0; k < b->connections; k++) {
+			if (b->links[k].run && smtp_batch_run_waiting(b->links[k].run)) {
+				waiting = true;
+			}
+		}
+		if (!waiting && !busy && (!p.queued || Z_TYPE(b->stop) != IS_UNDEF || !any_alive(b))) {
+			break;
+		}
+		wait_and_collect(&p, busy ? 0 : WAIT_MAX_MS);
+	}
+
+	/* no connection left for these */
+	for (j = 0; j < p.count; j++) {
+		if (p.where[j] == WHERE_QUEUED && ok) {
+			if (Z_TYPE(b->stop) == IS_UNDEF) {
+				smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true,
+					"Not sent: no connection to the server was left during the batch");
+				smtp_batch_take_exception(&b->stop);
+			}
+			ZVAL_COPY(&b->results[start + j], &b->stop);
+		}
+		smtp_batch_item_free(&p.items[j]);
+	}
+	efree(p.where);
+	efree(p.items);
+	return ok;
+}
