@@ -314,9 +314,10 @@ static bool push_some(parallel *p)
 		b->sent_any = true;
 		pushed = true;
 		smtp_batch_run_push(l->run, it);
-		harvest(p, (uint32_t)k); /* a message that cannot be pipelined is done already */
 		if (smtp_batch_run_status(l->run) != SMTP_OK) {
 			link_down(p, (uint32_t)k);
+		} else {
+			harvest(p, (uint32_t)k); /* a message that cannot be pipelined is done already */
 		}
 	}
 	return pushed;
@@ -341,11 +342,11 @@ static void collect_link(parallel *p, uint32_t k)
 	smtp_status st;
 	do {
 		st = smtp_batch_run_collect(l->run, 1);
-		harvest(p, k);
 		if (smtp_batch_run_status(l->run) != SMTP_OK) {
-			link_down(p, k);
+			link_down(p, k); /* how it was lost is noted before the messages it lost are settled */
 			return;
 		}
+		harvest(p, k);
 	} while (st == SMTP_OK && smtp_batch_run_waiting(l->run) && !smtp_batch_run_queued(l->run));
 }
 

@@ -10,7 +10,7 @@
  * connection's number (1 for the first accepted):
  *   {"at": N, "do": "drop"}  closes without a word after reading the end of data of its Nth message
  *   {"at": N, "do": "421"}   answers the end of data of its Nth message with 421 and closes (not accepted)
- * 'delay_ms' delays every reply (a slower server). Exits after 'conns' connections have closed, or at
+ * Exits once no connection has been open for 'idle_ms' (default 500) after the first one, or at
  * 'time_limit' seconds, writing to 'out' (JSON): the messages accepted, with their connection and
  * Subject, the connection count, and the most connections open at once.
  */
@@ -28,8 +28,8 @@ fclose(STDOUT);
 $deadline = microtime(true) + (float)($cfg['time_limit'] ?? 20);
 $chunking = !empty($cfg['chunking']);
 $faults = $cfg['faults'] ?? [];
-$delay = (int)($cfg['delay_ms'] ?? 0);
-$want = (int)($cfg['conns'] ?? 1);
+$idle = (float)($cfg['idle_ms'] ?? 500) / 1000;
+$idleSince = null;
 $conns = [];
 $accepted = 0;
 $closed = 0;
@@ -125,13 +125,21 @@ function conn_message(array &$c, array $faults, array &$messages): array
     return ["250 2.0.0 Ok: queued as C{$c['id']}M{$c['n']}\r\n", null];
 }
 
-while (microtime(true) < $deadline && $closed < $want) {
+while (microtime(true) < $deadline) {
+    if ($conns) {
+        $idleSince = null;
+    } elseif ($accepted > 0) {
+        $idleSince ??= microtime(true);
+        if (microtime(true) - $idleSince >= $idle) {
+            break;
+        }
+    }
     $read = [$server];
     foreach ($conns as $c) {
         $read[] = $c['sock'];
     }
     $write = $except = null;
-    if (@stream_select($read, $write, $except, 0, 200000) === false) {
+    if (@stream_select($read, $write, $except, 0, 50000) === false) {
         break;
     }
     foreach ($read as $sock) {
@@ -164,9 +172,6 @@ while (microtime(true) < $deadline && $closed < $want) {
         }
         $conns[$id]['buf'] .= $bytes;
         [$out, $end] = conn_feed($conns[$id], $faults, !empty($cfg['chunking']), $messages);
-        if ($delay > 0 && $out !== '') {
-            usleep($delay * 1000);
-        }
         if ($out !== '') {
             @fwrite($sock, $out);
         }
