@@ -335,7 +335,8 @@ static void flush_all(parallel *p)
 	}
 }
 
-/* Read what connection k has received; stop when a reply is incomplete or its next message is queued. */
+/* Read what connection k has received (one read from the socket, then what the core holds); stop when
+ * a reply is incomplete or its next message is queued. */
 static void collect_link(parallel *p, uint32_t k)
 {
 	smtp_batch_link *l = &p->b->links[k];
@@ -347,7 +348,8 @@ static void collect_link(parallel *p, uint32_t k)
 			return;
 		}
 		harvest(p, k);
-	} while (st == SMTP_OK && smtp_batch_run_waiting(l->run) && !smtp_batch_run_queued(l->run));
+	} while (st == SMTP_OK && smtp_batch_run_waiting(l->run) && !smtp_batch_run_queued(l->run)
+		&& smtp_batch_run_has_input(l->run));
 }
 
 /* Bytes PHP's stream layer holds that poll() cannot see. */

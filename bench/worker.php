@@ -8,6 +8,9 @@
  * Clients:
  *   ours               Smtp::send() of a new Smtp\Message per message, one connection
  *   ours-batch         Smtp::sendBatch() with --batch messages per call, one connection
+ *   ours-batch-cN      Smtp::sendBatch() with 'connections' => N (N = 2, 4, 8, 16, ...); the connections
+ *                      after the first are opened and closed by each call, so a call takes at least
+ *                      --batch-parallel messages (default 1000)
  *   phpmailer          PHPMailer defaults, SMTPKeepAlive = true (one connection)
  *   phpmailer-nodelay  same with SMTPOptions socket tcp_nodelay = true
  *   symfony            Symfony Mailer EsmtpTransport, no TLS, restart threshold disabled (one connection)
@@ -31,7 +34,8 @@ const FROM = 'bench-sender@example.com';
 const TO = 'bench-rcpt@example.com';
 const SUBJECT = 'Benchmark message';
 
-$opt = getopt('', ['client:', 'host::', 'port:', 'mode::', 'messages::', 'cap::', 'batch::', 'file::']);
+$opt = getopt('', ['client:', 'host::', 'port:', 'mode::', 'messages::', 'cap::', 'batch::', 'file::',
+    'batch-parallel::']);
 $client = $opt['client'] ?? '';
 $host = $opt['host'] ?? '127.0.0.1';
 $port = (int)($opt['port'] ?? 0);
@@ -39,6 +43,10 @@ $mode = $opt['mode'] ?? 'rate';
 $n = (int)($opt['messages'] ?? 1000);
 $cap = (float)($opt['cap'] ?? 5);
 $batch = max(1, (int)($opt['batch'] ?? 100));
+$connections = preg_match('/^ours-batch-c(\d+)$/', $client, $cm) ? (int)$cm[1] : 1;
+if ($connections > 1) {
+    $batch = max($batch, (int)($opt['batch-parallel'] ?? 1000));
+}
 $file = $opt['file'] ?? null;
 
 /** The 1 KB body: 16 lines of 63 characters + "\n" (1024 bytes; 1040 on the wire with CRLF). */
@@ -87,6 +95,7 @@ function makeClient(string $client, string $host, int $port, string $body, ?stri
     switch ($client) {
         case 'ours':
         case 'ours-batch':
+        case (preg_match('/^ours-batch-c\d+$/', $client) ? $client : ''):
             if (!class_exists('Smtp', false)) fail('the smtp extension is not loaded');
             $smtp = new Smtp($host, $port, ['tls' => Smtp::TLS_NONE]);
             $build = function () use ($body, $attachPath) {
@@ -105,14 +114,16 @@ function makeClient(string $client, string $host, int $port, string $body, ?stri
             };
             $size = function () use (&$last) { return $last ? strlen($last->toString()) : null; };
             $sendMany = null;
-            if ($client === 'ours-batch') {
+            if ($client !== 'ours') {
+                global $connections;
                 if (!method_exists($smtp, 'sendBatch')) fail('Smtp::sendBatch() does not exist');
-                $sendMany = function (int $k) use ($smtp, $build, &$last): int {
+                $options = $connections > 1 ? ['connections' => $connections] : [];
+                $sendMany = function (int $k) use ($smtp, $build, &$last, $options): int {
                     $msgs = [];
                     for ($i = 0; $i < $k; $i++) $msgs[] = $build();
                     $last = $msgs[$k - 1];
                     // one entry per message: an Smtp\Result, or the exception that message got
-                    $res = $smtp->sendBatch($msgs);
+                    $res = $smtp->sendBatch($msgs, $options);
                     $ok = 0;
                     foreach ($res as $r) {
                         if ($r instanceof Smtp\Result) $ok++;

@@ -407,6 +407,7 @@ static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
 
 smtp_status smtp_batch_run_collect(smtp_batch_run *r, int nonblocking)
 {
+	r->s->read_budget = 1; /* without waiting: one read, of what the socket has */
 	if (smtp_batch_run_status(r) != SMTP_OK) {
 		if (smtp_batch_run_waiting(r)) {
 			run_fail(r, smtp_batch_run_status(r));

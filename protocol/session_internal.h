@@ -63,6 +63,7 @@ struct smtp_session {
 
 	/* a stepped batch (smtp_batch_run) may ask for replies without waiting for them */
 	int nonblocking;            /* a reply not fully read yet is SMTP_AGAIN, not a wait */
+	int read_budget;            /* non-blocking: transport reads still allowed (what has arrived) */
 	int reading;                /* a reply is part-parsed: the next read goes on with it */
 	int64_t read_deadline;      /* when the reply being read must be complete */
 	int64_t last_progress;      /* when bytes last went out or a reply came in */

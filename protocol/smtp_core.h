@@ -349,9 +349,10 @@ smtp_status smtp_session_send_batch(smtp_session *s, smtp_batch_item *items, siz
 /*
  * A batch in steps, so that a caller can drive several connections at once: push() gives the connection
  * an item (queued, nothing read), flush() writes what is queued, collect() reads the replies the oldest
- * unit of work waits for and records its items' outcomes. With nonblocking set, collect() reads only
- * what has arrived and returns SMTP_AGAIN when a reply is not complete (call it again when the socket is
- * readable, or once smtp_batch_run_deadline() has passed: the reply then times out).
+ * unit of work waits for and records its items' outcomes. With nonblocking set, collect() makes at most
+ * one transport read (of what has arrived: call it when the socket is readable, or when
+ * smtp_batch_run_has_input(), or once smtp_batch_run_deadline() has passed: the reply then times out)
+ * and returns SMTP_AGAIN when a reply is not complete.
  * Some steps still wait: a message that cannot be pipelined is one whole transaction inside push(), a
  * body larger than a BDAT chunk waits for the chunk before it, and the RSET after a failed transaction.
  */
