@@ -237,6 +237,7 @@ typedef struct smtp_outgoing {
 	/* MIME boundaries of a Message from a generator seeded by its Date and Message-ID (smtp_dkim.c), so
 	 * every write of it (DKIM's two passes, a retry, Smtp::render()) gives the same bytes */
 	struct smtp_boundary_rng *rng;
+	uint32_t failed_arg;          /* smtp_outgoing_init() refused it: send()'s argument (1 message .. 4 dsn) at fault */
 } smtp_outgoing;
 
 /* An empty one (safe to free). */

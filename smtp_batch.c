@@ -53,34 +53,35 @@ static int collect_item(zend_object_iterator *iter, void *puser)
 }
 
 /*
- * The exception send()'s checks threw names send()'s arguments ("Argument #3 must be ..."): say instead
- * which item and which part of it ("Argument #1 ($messages) item 2: to must be ...").
+ * The exception send()'s checks threw names send()'s argument arg ("Argument #3 must be ..."): say
+ * instead which item and which part of it ("Argument #1 ($messages) item 2: to must be ...").
  */
-static void rethrow_for_item(uint32_t index)
+static void rethrow_for_item(uint32_t index, uint32_t arg)
 {
-	static const char *const parts[] = {"", "message", "from", "to", "dsn"};
+	static const char *const parts[] = {"message", "message", "from", "to", "dsn"};
 	zend_object *ex = EG(exception);
 	zend_class_entry *ce;
 	zval rv, *msg;
 	const char *text, *p;
 	const char *part = "";
+	char head[24];
 	zend_string *copy;
 
 	if (!ex || (!instanceof_function(ex->ce, zend_ce_value_error)
 		&& !instanceof_function(ex->ce, zend_ce_type_error))) {
 		return;
 	}
+	if (arg == 0 || arg >= sizeof(parts) / sizeof(parts[0])) {
+		arg = 1;
+	}
 	ce = ex->ce;
 	msg = zend_read_property_ex(zend_get_exception_base(ex), ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
 	copy = msg && Z_TYPE_P(msg) == IS_STRING ? zend_string_copy(Z_STR_P(msg)) : ZSTR_EMPTY_ALLOC();
 	text = ZSTR_VAL(copy);
-	p = strstr(text, "Argument #");
-	if (p) {
-		unsigned n = 0;
-		p += sizeof("Argument #") - 1;
-		while (*p >= '0' && *p <= '9') {
-			n = n * 10 + (unsigned)(*p++ - '0');
-		}
+	/* what follows "Argument #N" and its "($name)" is the reason; the part's name replaces them */
+	snprintf(head, sizeof(head), "Argument #%u", (unsigned)arg);
+	if ((p = strstr(text, head)) != NULL && !(p[strlen(head)] >= '0' && p[strlen(head)] <= '9')) {
+		p += strlen(head);
 		if (p[0] == ' ' && p[1] == '(' && p[2] == '$') {
 			const char *close = strstr(p, ") ");
 			p = close ? close + 1 : p;
@@ -89,7 +90,7 @@ static void rethrow_for_item(uint32_t index)
 			p++;
 		}
 		text = p;
-		part = n < sizeof(parts) / sizeof(parts[0]) ? parts[n] : "";
+		part = parts[arg];
 	}
 	zend_clear_exception();
 	zend_throw_error(ce, "%s(): Argument #1 ($messages) item %u: %s%s%s", "Smtp::sendBatch", index, part,
@@ -108,7 +109,7 @@ static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 	if (Z_TYPE_P(item) == IS_OBJECT && instanceof_function(Z_OBJCE_P(item), smtp_ce_Message)) {
 		ok = smtp_outgoing_init(o, item, NULL, NULL, NULL, NULL);
 		if (!ok) {
-			rethrow_for_item(index);
+			rethrow_for_item(index, o->failed_arg);
 		}
 		return ok;
 	}
@@ -149,7 +150,7 @@ static bool item_init(smtp_outgoing *o, zval *item, uint32_t index)
 		to && Z_TYPE_P(to) == IS_STRING ? Z_STR_P(to) : NULL,
 		dsn && Z_TYPE_P(dsn) == IS_ARRAY ? Z_ARRVAL_P(dsn) : NULL);
 	if (!ok) {
-		rethrow_for_item(index);
+		rethrow_for_item(index, o->failed_arg);
 	}
 	return ok;
 }

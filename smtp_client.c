@@ -1582,6 +1582,7 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 	zend_string *msg_str = NULL;
 	zval *stream = NULL, normal;
 	bool ok = false;
+	uint32_t arg = 1; /* the argument being checked: o->failed_arg when one is refused */
 
 	smtp_outgoing_clear(o);
 	ZVAL_UNDEF(&normal);
@@ -1602,12 +1603,15 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 		return false;
 	}
 	recipients_init(&rcpts);
+	arg = 2;
 	if (from && ZSTR_LEN(from) && !smtp_check_address(from, 2, NULL)) {
 		goto out;
 	}
+	arg = 3;
 	if (!recipients_from_arg(&rcpts, to_ht, to_str, 3)) {
 		goto out;
 	}
+	arg = 4;
 	if (dsn && smtp_dsn_normalize(dsn, &normal, 4) != SUCCESS) {
 		goto out;
 	}
@@ -1620,15 +1624,18 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 			recipients_add_list(&rcpts, &m->bcc);
 		}
 		if (rcpts.count == 0) {
+			arg = 3;
 			zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
 			goto out;
 		}
 		/* the envelope sender: the one given, else Sender (the address responsible), else From */
 		env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
 		if (!env_from) {
+			arg = 2;
 			zend_argument_value_error(2, "must be given when the message has no From or Sender address");
 			goto out;
 		}
+		arg = 1;
 		outgoing_set(o, m, NULL, env_from, &rcpts);
 		/* send()'s $dsn replaces the message's own */
 		if (!dsn && Z_TYPE(m->dsn) == IS_ARRAY && smtp_dsn_prepare(o, &m->dsn, "Smtp\\Message::dsn() option ") != SUCCESS) {
@@ -1636,14 +1643,17 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 		}
 	} else {
 		if (!from) {
+			arg = 2;
 			zend_argument_value_error(2, "must be given when the message is a %s", stream ? "stream" : "string");
 			goto out;
 		}
+		arg = 3;
 		if (rcpts.count == 0) {
 			zend_argument_value_error(3, "must name at least one recipient when the message is a %s",
 				stream ? "stream" : "string");
 			goto out;
 		}
+		arg = 1;
 		if (msg_str && !check_raw_message(msg_str, 1)) {
 			goto out;
 		}
@@ -1652,11 +1662,15 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 		}
 		outgoing_set(o, NULL, msg_str, from, &rcpts);
 	}
+	arg = 4;
 	if (dsn && smtp_dsn_prepare(o, &normal, "Smtp::send(): Argument #4 ($dsn) ") != SUCCESS) {
 		goto out;
 	}
 	ok = true;
 out:
+	if (!ok) {
+		o->failed_arg = arg;
+	}
 	zval_ptr_dtor(&normal);
 	if (msg_str) {
 		zend_string_release(msg_str);

@@ -163,14 +163,25 @@ namespace {
          * }
          * ```
          *
+         * With 'connections' => N the messages are spread over N connections to the same server, driven
+         * together in this one call (non-blocking sockets, no thread): the object's own connection is the
+         * first, the others are opened with its settings and closed (QUIT) before the call returns. A
+         * connection that cannot be opened takes no messages; one lost mid-batch is reopened as long as it
+         * got messages through, and the messages it never started go to any connection. 'max_per_second'
+         * => X spaces the messages 1/X s apart over all connections together (0: no cap). The result is
+         * the same as with one connection: one entry per item, in order.
+         *
          * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string|resource, 1?: ?string, 2?: array<string>|string|null, 3?: ?array}> $messages
          *     Each item an Smtp\Message, or a list [message, from, to, dsn] with the meaning of send()'s arguments.
+         * @param array{connections?: int, max_per_second?: int|float} $options
+         *     connections: 1 to 64 (default 1); max_per_second: messages a second over all connections, 0 (default) no cap.
          * @return list<\Smtp\Result|\Smtp\Exception> One entry per item, in order.
-         * @throws \ValueError|\TypeError on an invalid item (naming its 0-based position), before any byte is sent.
+         * @throws \ValueError|\TypeError on an invalid item (naming its 0-based position) or option (naming it),
+         *     before any byte is sent.
          * @throws \Smtp\ConnectionException|\Smtp\TlsException|\Smtp\AuthenticationException when the
          *     first connection cannot be made (nothing was sent); see connect().
          */
-        public function sendBatch(iterable $messages): array {}
+        public function sendBatch(iterable $messages, array $options = []): array {}
 
         /**
          * Builds a plain-text message like mail() would and sends it.
