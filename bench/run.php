@@ -3,8 +3,8 @@
  * Benchmark of the smtp extension against PHPMailer and Symfony Mailer (Debian packages).
  *
  *   php bench/run.php [--messages=5000] [--rtt=0,10] [--cap=5] [--repeat=3] [--repeat-rtt=1] [--quick]
- *                     [--clients=ours,ours-batch,phpmailer,phpmailer-nodelay,symfony,symfony-nodelay]
- *                     [--batch=100] [--attach-mb=50] [--attach-repeat=1] [--attach-bare]
+ *                     [--clients=ours,ours-batch,ours-batch-c4,ours-batch-c8,ours-batch-c16,phpmailer,...]
+ *                     [--batch=100] [--batch-parallel=1000] [--attach-mb=50] [--attach-repeat=1] [--attach-bare]
  *                     [--no-throughput] [--no-attach] [--no-callgrind] [--no-smtp-source]
  *                     [--postfix[=STATE_DIR]] [--extension=PATH]
  *
@@ -14,10 +14,15 @@
 
 declare(strict_types=1);
 
-const ALL_CLIENTS = ['ours', 'ours-batch', 'phpmailer', 'phpmailer-nodelay', 'symfony', 'symfony-nodelay'];
+const ALL_CLIENTS = ['ours', 'ours-batch', 'ours-batch-c4', 'ours-batch-c8', 'ours-batch-c16', 'phpmailer',
+    'phpmailer-nodelay', 'symfony', 'symfony-nodelay'];
+const PARALLEL_CLIENTS = ['ours-batch-c4', 'ours-batch-c8', 'ours-batch-c16'];
 const CLIENT_LABEL = [
     'ours' => 'smtp ext `send()`',
     'ours-batch' => 'smtp ext `sendBatch()`',
+    'ours-batch-c4' => 'smtp ext `sendBatch()`, 4 connections',
+    'ours-batch-c8' => 'smtp ext `sendBatch()`, 8 connections',
+    'ours-batch-c16' => 'smtp ext `sendBatch()`, 16 connections',
     'phpmailer' => 'PHPMailer (default, keep-alive)',
     'phpmailer-nodelay' => 'PHPMailer + tcp_nodelay',
     'symfony' => 'Symfony Mailer (EsmtpTransport)',
@@ -26,7 +31,7 @@ const CLIENT_LABEL = [
 
 $opt = getopt('', ['messages:', 'rtt:', 'cap:', 'repeat:', 'quick', 'clients:', 'batch:', 'attach-mb:',
     'no-attach', 'no-callgrind', 'no-smtp-source', 'postfix::', 'extension:', 'repeat-rtt:', 'help',
-    'attach-repeat:', 'attach-bare', 'no-throughput']);
+    'attach-repeat:', 'attach-bare', 'no-throughput', 'batch-parallel:']);
 if (isset($opt['help'])) {
     echo preg_replace('~^.*?/\*\n|\*/.*$~s', '', file_get_contents(__FILE__)), "\n";
     exit(0);
@@ -39,6 +44,8 @@ $repeat = max(1, (int)($opt['repeat'] ?? ($quick ? 1 : 3)));
 // At RTT > 0 the time is dominated by the simulated round trips and varies little between runs.
 $repeatRtt = max(1, (int)($opt['repeat-rtt'] ?? 1));
 $batch = max(1, (int)($opt['batch'] ?? 100));
+// sendBatch() with several connections opens and closes the extra ones in each call: a call takes this many
+$batchParallel = max(1, (int)($opt['batch-parallel'] ?? 1000));
 $attachMb = (int)($opt['attach-mb'] ?? 50);
 $attachRepeat = max(1, (int)($opt['attach-repeat'] ?? 1));
 // also run ours with `php -n` (no php.ini, so none of the distribution's shared extensions): the
@@ -319,6 +326,32 @@ function rateTable(array $res, array $clients, array $rtts, bool $withRatios): s
     return $out . ($notes ? "\n" . implode("\n", $notes) . "\n" : '');
 }
 
+/** sendBatch() over 1, 4, 8, 16 connections beside PHPMailer and Symfony, and how many times one connection's batch. */
+function parallelTable(array $res, array $clients, array $rtts): string
+{
+    $rows = array_values(array_intersect(['ours-batch', ...PARALLEL_CLIENTS, 'phpmailer', 'phpmailer-nodelay', 'symfony',
+        'symfony-nodelay'], $clients));
+    if (!array_intersect(PARALLEL_CLIENTS, $rows) || !in_array('ours-batch', $rows, true)) {
+        return '';
+    }
+    $hdr = ['client'];
+    foreach ($rtts as $r) {
+        $hdr[] = "msg/s @ {$r} ms";
+        $hdr[] = "× one connection's batch @ {$r} ms";
+    }
+    $out = '| ' . implode(' | ', $hdr) . " |\n|" . str_repeat('---|', count($hdr)) . "\n";
+    foreach ($rows as $c) {
+        $row = [CLIENT_LABEL[$c] ?? $c];
+        foreach ($rtts as $r) {
+            $rate = $res[$c][(string)$r]['rate'] ?? null;
+            $row[] = fmtRate($rate);
+            $row[] = fmtRatio($rate, $res['ours-batch'][(string)$r]['rate'] ?? null);
+        }
+        $out .= '| ' . implode(' | ', $row) . " |\n";
+    }
+    return $out;
+}
+
 // ------------------------------------------------------------------------------------------------
 
 $sinkBin = findTool('smtp-sink');
@@ -331,6 +364,12 @@ foreach ($clients as $c) {
     if ($c === 'ours-batch' && !str_contains((string)shell_exec(escapeshellarg(PHP_BINARY) . ' -d ' . escapeshellarg("extension=$extension")
             . ' -r ' . escapeshellarg('echo method_exists("Smtp", "sendBatch") ? "yes" : "no";') . ' 2>/dev/null'), 'yes')) {
         progress("skipping ours-batch: Smtp::sendBatch() does not exist in this build");
+        continue;
+    }
+    if (in_array($c, PARALLEL_CLIENTS, true) && !str_contains((string)shell_exec(escapeshellarg(PHP_BINARY) . ' -d '
+            . escapeshellarg("extension=$extension") . ' -r ' . escapeshellarg('echo method_exists("Smtp", "sendBatch") '
+            . '&& (new ReflectionMethod("Smtp", "sendBatch"))->getNumberOfParameters() >= 2 ? "yes" : "no";') . ' 2>/dev/null'), 'yes')) {
+        progress("skipping $c: Smtp::sendBatch() takes no options in this build");
         continue;
     }
     $available[] = $c;
@@ -370,8 +409,15 @@ if ($skipped) $report .= '- skipped: ' . implode(', ', $skipped) . "\n";
 if ($doThroughput) {
     progress("== throughput against smtp-sink 127.0.0.1:{$sink->port}");
     $res = rateMatrix($available, $rtts, '127.0.0.1', $sink->port, $sink,
-        ['messages' => $N, 'cap' => $cap, 'batch' => $batch]);
-    $report .= "\n## Throughput: 1 KB message, one connection, smtp-sink\n\n" . rateTable($res, $available, $rtts, true);
+        ['messages' => $N, 'cap' => $cap, 'batch' => $batch, 'batch-parallel' => $batchParallel]);
+    $single = array_values(array_diff($available, PARALLEL_CLIENTS));
+    $report .= "\n## Throughput: 1 KB message, one connection, smtp-sink\n\n" . rateTable($res, $single, $rtts, true);
+    $par = parallelTable($res, $available, $rtts);
+    if ($par !== '') {
+        $report .= "\n## Several connections: `sendBatch(\$messages, ['connections' => N])`, smtp-sink (no CHUNKING: over DATA)\n\n"
+            . "(Same run as above; $batchParallel messages a call, each call opening and closing the connections after the first;"
+            . " the delay proxy keeps one queue per connection and direction.)\n\n" . $par;
+    }
 }
 
 // ---------------------------------------------------------------- smtp-source reference
@@ -534,10 +580,15 @@ if ($postfixDir !== null) {
         $pfPort = (int)($env['ports']['plain'] ?? 0);
         $pfCaps = ehlo($pfHost, $pfPort);
         progress("== private Postfix $pfHost:$pfPort");
-        $pfClients = array_values(array_intersect(['ours', 'ours-batch', 'phpmailer-nodelay'], $available));
-        $pf = rateMatrix($pfClients, $rtts, $pfHost, $pfPort, null, ['messages' => $N, 'cap' => $cap, 'batch' => $batch]);
+        $pfClients = array_values(array_intersect(['ours', 'ours-batch', ...PARALLEL_CLIENTS, 'phpmailer-nodelay'], $available));
+        $pf = rateMatrix($pfClients, $rtts, $pfHost, $pfPort, null, ['messages' => $N, 'cap' => $cap, 'batch' => $batch,
+            'batch-parallel' => $batchParallel]);
         $report .= "\n## Throughput against the private Postfix (plain port $pfPort, real queueing and Maildir delivery)\n\n"
             . '- Postfix EHLO: ' . implode(', ', $pfCaps) . "\n\n" . rateTable($pf, $pfClients, $rtts, false);
+        $par = parallelTable($pf, $pfClients, $rtts);
+        if ($par !== '') {
+            $report .= "\nSeveral connections against this Postfix, and how many times one connection's batch:\n\n" . $par;
+        }
         if ($doSource && $sourceBin) {
             progress('== smtp-source against Postfix');
             $report .= "\nPostfix's own client against the same instance (how fast this Postfix accepts mail at all, without pipelining):\n\n"
