@@ -222,19 +222,18 @@ smtp_status session_read_reply(smtp_session *s, int timeout_ms)
 		} else {
 			int64_t left = s->read_deadline - s->t.now_ms(s->t.ctx);
 			long n;
-			if (left <= 0) {
+			if (left <= 0 && !(s->nonblocking && s->read_budget > 0)) {
 				s->reading = 0;
 				return io_fail(s, SMTP_IO_TIMEOUT, "waiting for the reply");
 			}
 			if (s->nonblocking) {
-				/* only what has arrived: the caller waits for the socket itself */
+				/* only what has arrived: the caller waits for the socket itself (past the deadline, what
+				 * a TLS layer may hold unseen by the caller's poll is still read once before giving up) */
 				if (s->read_budget <= 0) {
 					return SMTP_AGAIN;
 				}
 				s->read_budget--;
-				if (left > 1) {
-					left = 1;
-				}
+				left = 1;
 			}
 			n = s->t.read(s->t.ctx, s->in, sizeof(s->in), left > 0x7fffffff ? 0x7fffffff : (int)left);
 			if (n == SMTP_IO_TIMEOUT && s->nonblocking && s->t.now_ms(s->t.ctx) < s->read_deadline) {
