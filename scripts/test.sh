@@ -104,7 +104,7 @@ if [ "$full" -eq 1 ]; then
 	fi
 
 	# only the extension's process runs under valgrind, not the fake servers and parsers it starts
-	VALGRIND_OPTS='--trace-children-skip-by-arg=*/fake/server.php,*/real/*.py,*/postfix/check.py' \
+	VALGRIND_OPTS='--trace-children-skip-by-arg=*/fake/server.php,*/fake/concurrent.php,*/real/*.py,*/postfix/check.py' \
 		run_counted "PHPT suite under valgrind" bash scripts/phpt.sh -m -d pcre.jit=0
 	run_counted "fuzz targets" bash protocol/tests/run-fuzz.sh 15
 	run_counted "core on Windows (mingw-w64 + wine)" bash protocol/tests/run-mingw.sh
