@@ -501,9 +501,7 @@ ZEND_METHOD(Smtp, sendBatch)
 			}
 			start = end;
 		}
-		if (b.links != &first) {
-			smtp_batch_links_free(&b);
-		}
+		smtp_batch_links_free(&b);
 		if (c->logger_exception && b.sent_any) {
 			/* messages were sent: the results are returned, each Result naming the logger's exception */
 			zend_object *lex = smtp_client_take_logger_exception(c);

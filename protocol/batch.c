@@ -79,10 +79,14 @@ static void batch_outcome(smtp_session *s, smtp_batch_item *item, smtp_status st
 	batch_record(s, item, st);
 }
 
-/* An item still in flight behind the one that met the error st that ended the connection. */
+/*
+ * An item still in flight behind the one that met the error st that ended the connection. Its outcome
+ * is unknown once its end of data may have reached the server: written, or in a write that failed
+ * part-way; after smtp_session_abort() nothing more was written.
+ */
 static void batch_lost(smtp_session *s, smtp_batch_item *item, const txn *t, smtp_status st)
 {
-	if (s->got_421 || !t->last_sent) {
+	if (s->got_421 || !(t->last_written || (t->last_sent && !s->aborted))) {
 		batch_not_sent(item);
 		return;
 	}
@@ -321,6 +325,11 @@ static smtp_status collect_data(smtp_batch_run *r, int nonblocking)
 		if (st == SMTP_AGAIN) {
 			return st;
 		}
+		if (st == SMTP_ERR_STATE && s->aborted && r->prev->last_written) {
+			/* given up before cur's commands could go out; prev's end of data went before that */
+			run_fail(r, st);
+			return r->fatal;
+		}
 		st = txn_finish(r->prev, st, 0, 0);
 		batch_outcome(s, r->prev_item, st);
 		smtp_buf_free(&r->prev->first_failure.text);
@@ -373,6 +382,10 @@ static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
 	s->nonblocking = 0;
 	if (st == SMTP_AGAIN) {
 		return st;
+	}
+	if (st == SMTP_ERR_STATE && s->aborted && t->last_written) {
+		run_fail(r, st); /* given up with its end of data already written: not known */
+		return r->fatal;
 	}
 	st = txn_finish(t, st, 1, 1);
 	r->head++;

@@ -78,7 +78,8 @@ typedef struct txn {
 	size_t rcpt_sent, rcpt_next, accepted;
 	int data_pending, data_code;
 	size_t bdat_pending;         /* BDAT replies outstanding, the LAST one included once sent */
-	int last_sent;
+	int last_sent;               /* the end of data is queued (or written) */
+	int last_written;            /* ... and a write with it in succeeded */
 	int bdat_failed;
 	int final_code;
 	smtp_reply first_failure;    /* the first reply that went wrong */

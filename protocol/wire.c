@@ -160,6 +160,7 @@ static smtp_status io_fail(smtp_session *s, int rc, const char *doing)
 
 smtp_status session_flush(smtp_session *s)
 {
+	txn *t;
 	int rc;
 	if (s->out.len == 0) {
 		return SMTP_OK;
@@ -179,6 +180,11 @@ smtp_status session_flush(smtp_session *s)
 		return io_fail(s, rc, "writing");
 	}
 	s->last_progress = s->t.now_ms(s->t.ctx);
+	for (t = s->inflight; t; t = t->next) {
+		if (t->last_sent) {
+			t->last_written = 1; /* the server has it: its outcome is unknown until it answers */
+		}
+	}
 	return SMTP_OK;
 }
 

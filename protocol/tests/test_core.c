@@ -1428,6 +1428,45 @@ static void test_batch_run(void)
 	smtp_session_free(s);
 	script_free(&sc);
 
+	/* given up (smtp_session_abort) with one end of data written and one only queued: the first is not
+	 * known, the second was never sent */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	batch_items(items, envs, bodies, 3);
+	r = smtp_batch_run_new(s);
+	CHECK(smtp_batch_run_push(r, &items[0]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK); /* its end of data */
+	CHECK(smtp_batch_run_push(r, &items[1]) == SMTP_OK);
+	smtp_session_abort(s);
+	CHECK(smtp_batch_run_flush(r) == SMTP_ERR_STATE);
+	CHECK(items[0].outcome == SMTP_BATCH_UNKNOWN && items[1].outcome == SMTP_BATCH_NOT_SENT);
+	smtp_batch_run_free(r);
+	smtp_session_free(s);
+	script_free(&sc);
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 PIPELINING\r\n");
+	serve(&sc, "250 ok\r\n250 ok\r\n354 go\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	r = smtp_batch_run_new(s);
+	CHECK(smtp_batch_run_push(r, &items[2]) == SMTP_OK && smtp_batch_run_flush(r) == SMTP_OK);
+	CHECK(smtp_batch_run_collect(r, 1) == SMTP_OK); /* its body and end of data queued, not written */
+	smtp_session_abort(s);
+	CHECK(smtp_batch_run_flush(r) == SMTP_ERR_STATE);
+	CHECK(items[2].outcome == SMTP_BATCH_NOT_SENT);
+	smtp_batch_run_free(r);
+	for (i = 0; i < 3; i++) {
+		smtp_batch_item_free(&items[i]);
+	}
+	smtp_session_free(s);
+	script_free(&sc);
+
 	/* a silent server: collect without waiting still ends, at the command timeout */
 	script_init(&sc);
 	serve(&sc, "220 mx\r\n");

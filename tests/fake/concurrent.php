@@ -10,6 +10,7 @@
  * connection's number (1 for the first accepted):
  *   {"at": N, "do": "drop"}  closes without a word after reading the end of data of its Nth message
  *   {"at": N, "do": "421"}   answers the end of data of its Nth message with 421 and closes (not accepted)
+ *   {"do": "refuse"}         closes as soon as it is accepted, before the greeting (a server at its limit)
  * Exits once no connection has been open for 'idle_ms' (default 500) after the first one, or at
  * 'time_limit' seconds, writing to 'out' (JSON): the messages accepted, with their connection and
  * Subject, the connection count, and the most connections open at once.
@@ -147,6 +148,11 @@ while (microtime(true) < $deadline) {
             $s = @stream_socket_accept($server, 0);
             if ($s) {
                 $id = ++$accepted;
+                if (($faults[(string)$id]['do'] ?? '') === 'refuse') {
+                    fclose($s);
+                    $closed++;
+                    continue;
+                }
                 $conns[$id] = ['id' => $id, 'sock' => $s, 'buf' => '', 'in_data' => false, 'bdat' => null,
                     'last' => false, 'data' => '', 'rcpt' => [], 'n' => 0];
                 $maxOpen = max($maxOpen, count($conns));
