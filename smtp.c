@@ -15,6 +15,7 @@
 #include "SAPI.h"
 #include "zend_attributes.h"
 #include "ext/standard/info.h"
+#include "zend_smart_str.h"
 #include "ext/spl/spl_exceptions.h"
 
 #include "php_smtp.h"
@@ -210,7 +211,19 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "SMTP client", "enabled");
 	php_info_print_table_row(2, "Version", PHP_SMTP_VERSION);
 	php_info_print_table_row(2, "TLS (through ext/openssl streams)", smtp_tls_available() ? "available" : "unavailable");
-	php_info_print_table_row(2, "AUTH mechanisms", "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER");
+	{
+		/* the core's mechanism table, so a new mechanism shows up here by itself */
+		smart_str names = {0};
+		size_t i, n;
+		const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+		for (i = 0; i < n; i++) {
+			smart_str_appends(&names, i ? ", " : "");
+			smart_str_appends(&names, m[i].name);
+		}
+		smart_str_0(&names);
+		php_info_print_table_row(2, "AUTH mechanisms", ZSTR_VAL(names.s));
+		smart_str_free(&names);
+	}
 	php_info_print_table_row(2, "Extensions used", "PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE, DSN, "
 		"ENHANCEDSTATUSCODES, STARTTLS");
 	php_info_print_table_row(2, "mail() override", SMTP_G(override_mail) ? "active" : "off");

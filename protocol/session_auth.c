@@ -9,34 +9,21 @@
 
 /* ---- AUTH ---------------------------------------------------------------------------------------- */
 
+/* The best mechanism the server offers, by the table's ranks for this channel (auth.c). */
 static smtp_auth_mech pick_mechanism(const smtp_session *s)
 {
-	const smtp_capabilities *c = &s->caps;
-	/* SCRAM first: the password never crosses the wire and the server proves it knows it */
-	if (c->auth_scram_sha256 || c->auth_scram_sha1) {
-		return c->auth_scram_sha256 ? SMTP_AUTH_SCRAM_SHA256 : SMTP_AUTH_SCRAM_SHA1;
+	size_t i, n;
+	const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+	smtp_auth_mech best = SMTP_AUTH_AUTO;
+	int best_rank = 0;
+	for (i = 0; i < n; i++) {
+		int rank = s->tls_active ? m[i].rank_tls : m[i].rank_cleartext;
+		if (rank > 0 && (best_rank == 0 || rank < best_rank) && smtp_capabilities_offer_auth(&s->caps, m[i].mech)) {
+			best = m[i].mech;
+			best_rank = rank;
+		}
 	}
-	if (s->tls_active) {
-		return c->auth_plain ? SMTP_AUTH_PLAIN : c->auth_login ? SMTP_AUTH_LOGIN
-			: c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : SMTP_AUTH_AUTO;
-	}
-	/* in cleartext (explicitly allowed), prefer the mechanism that does not reveal the password */
-	return c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : c->auth_plain ? SMTP_AUTH_PLAIN
-		: c->auth_login ? SMTP_AUTH_LOGIN : SMTP_AUTH_AUTO;
-}
-
-static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
-{
-	switch (m) {
-	case SMTP_AUTH_PLAIN: return c->auth_plain;
-	case SMTP_AUTH_LOGIN: return c->auth_login;
-	case SMTP_AUTH_CRAM_MD5: return c->auth_cram_md5;
-	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
-	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
-	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
-	case SMTP_AUTH_OAUTHBEARER: return c->auth_oauthbearer;
-	default: return 0;
-	}
+	return best;
 }
 
 /* line = prefix + base64(raw) */
@@ -155,7 +142,7 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 				: SMTP_ERR_NOMEM;
 			if (st != SMTP_OK) {
 				/* a SCRAM server that fails its checks may not be the real one: the session ends */
-				int scram = a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256;
+				int scram = smtp_auth_mechanism_of(a->mech)->scram;
 				auth_cancel(s);
 				st = session_fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
 					a->error ? a->error : "unexpected challenge from the server");
@@ -181,6 +168,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	const char *secret, size_t secret_len, int allow_plaintext)
 {
 	smtp_auth_state a;
+	const smtp_auth_mechanism *info;
 	smtp_status st;
 	smtp_buf plain, plain64;
 	char cnonce[33];
@@ -195,18 +183,20 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	if (smtp_has_line_break(user, user_len)) {
 		return session_fail(s, SMTP_ERR_INPUT, 0, "the user name contains CR, LF or NUL", NULL);
 	}
-	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
-		|| ((mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER)
-			&& (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
-		return session_fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
-	}
 	if (mech == SMTP_AUTH_AUTO) {
 		mech = pick_mechanism(s);
 		if (mech == SMTP_AUTH_AUTO) {
 			return session_fail(s, SMTP_ERR_AUTH, 0, "the server offers no authentication mechanism we support", NULL);
 		}
-	} else if (!mechanism_offered(&s->caps, mech)) {
+	} else if (!smtp_auth_mechanism_of(mech)) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "unknown AUTH mechanism", NULL);
+	} else if (!smtp_capabilities_offer_auth(&s->caps, mech)) {
 		return session_fail(s, SMTP_ERR_AUTH, 0, "the server does not offer this AUTH mechanism", smtp_auth_mech_name(mech));
+	}
+	info = smtp_auth_mechanism_of(mech);
+	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
+		|| (info->bearer_token && (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
 	}
 
 	memset(&a, 0, sizeof(a));
@@ -216,7 +206,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	a.secret = secret;
 	a.secret_len = secret_len;
 	smtp_buf_init(&a.scram);
-	if (mech == SMTP_AUTH_SCRAM_SHA1 || mech == SMTP_AUTH_SCRAM_SHA256) {
+	if (info->scram) {
 		unsigned char rnd[24];
 		const char *why;
 		smtp_buf prepped;
@@ -238,7 +228,7 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
 	smtp_buf_init(&plain);
 	smtp_buf_init(&plain64);
-	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) {
+	if (info->initial_has_secret) {
 		int has;
 		smtp_auth_state b = a;
 		smtp_auth_initial(&b, &plain, &has);
