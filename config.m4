@@ -15,7 +15,7 @@ if test "$PHP_SMTP" != "no"; then
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
     protocol/session.c protocol/wire.c protocol/session_auth.c protocol/envelope.c protocol/transaction.c \
     protocol/batch.c protocol/check.c protocol/encode.c protocol/mime.c protocol/sha256.c protocol/dkim.c \
-    protocol/sha1.c protocol/scram.c"
+    protocol/sha1.c protocol/scram.c protocol/hmac.c"
 
   PHP_NEW_EXTENSION([smtp], [$SMTP_BINDING_SOURCES $SMTP_CORE_SOURCES], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
