@@ -12,10 +12,11 @@ if test "$PHP_SMTP" != "no"; then
   PHP_SUBST([SMTP_SHARED_LIBADD])
   SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c \
     smtp_batch.c smtp_persistent.c smtp_dsn.c smtp_idn.c smtp_dkim.c smtp_smime.c"
-  SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
+  SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/check.c protocol/encode.c protocol/data.c \
     protocol/session.c protocol/wire.c protocol/session_auth.c protocol/envelope.c protocol/transaction.c \
-    protocol/batch.c protocol/check.c protocol/encode.c protocol/mime.c protocol/sha256.c protocol/dkim.c \
-    protocol/sha1.c protocol/scram.c protocol/hmac.c"
+    protocol/batch.c protocol/auth.c protocol/scram.c protocol/md5.c protocol/sha1.c protocol/sha256.c \
+    protocol/hmac.c protocol/mime.c protocol/mime_header.c protocol/mime_check.c protocol/dkim.c \
+    protocol/dkim_signature.c"
 
   PHP_NEW_EXTENSION([smtp], [$SMTP_BINDING_SOURCES $SMTP_CORE_SOURCES], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
