@@ -996,29 +996,18 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 
 	/* the message: Date, Message-ID and From when missing, To, Subject, the caller's fields but To and Bcc */
 	if (!have_date) {
-		zend_string *date = php_format_date("D, d M Y H:i:s O", sizeof("D, d M Y H:i:s O") - 1, time(NULL), 1);
+		zend_string *date = smtp_date_now();
 		smart_str_appends(&raw, "Date: ");
 		smart_str_append(&raw, date);
 		smart_str_appends(&raw, "\r\n");
 		zend_string_release(date);
 	}
 	if (!have_msgid) {
-		unsigned char rnd[16];
-		const char *at = zend_memrchr(ZSTR_VAL(from_addr), '@', ZSTR_LEN(from_addr));
-		static const char hex[] = "0123456789abcdef";
-		smtp_php_random(NULL, rnd, sizeof(rnd));
-		smart_str_appends(&raw, "Message-ID: <");
-		for (i = 0; i < sizeof(rnd); i++) {
-			smart_str_appendc(&raw, hex[rnd[i] >> 4]);
-			smart_str_appendc(&raw, hex[rnd[i] & 15]);
-		}
-		smart_str_appendc(&raw, '@');
-		if (at && smtp_is_ascii(at + 1, ZSTR_LEN(from_addr) - (size_t)(at + 1 - ZSTR_VAL(from_addr)))) {
-			smart_str_appendl(&raw, at + 1, ZSTR_LEN(from_addr) - (size_t)(at + 1 - ZSTR_VAL(from_addr)));
-		} else {
-			smart_str_append(&raw, smtp_default_helo());
-		}
-		smart_str_appends(&raw, ">\r\n");
+		zend_string *id = smtp_message_id_new(from_addr, ZSTR_VAL(smtp_default_helo()));
+		smart_str_appends(&raw, "Message-ID: ");
+		smart_str_append(&raw, id);
+		smart_str_appends(&raw, "\r\n");
+		zend_string_release(id);
 	}
 	if (!have_from) {
 		/* the setting as written, display name included */
