@@ -12,7 +12,7 @@ if test "$PHP_SMTP" != "no"; then
   PHP_SUBST([SMTP_SHARED_LIBADD])
   SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_message.c smtp_message_parts.c smtp_message_build.c \
     smtp_address.c smtp_headers.c smtp_sendmail.c smtp_transport.c smtp_exceptions.c smtp_mail.c smtp_mail_args.c smtp_mail_message.c \
-    smtp_batch.c smtp_persistent.c smtp_dsn.c smtp_idn.c smtp_dkim.c smtp_smime.c"
+    smtp_batch.c smtp_persistent.c smtp_dsn.c smtp_idn.c smtp_dkim.c smtp_dkim_config.c smtp_smime.c smtp_render.c"
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
     protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c protocol/sha256.c protocol/dkim.c \
     protocol/sha1.c protocol/scram.c"

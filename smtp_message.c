@@ -541,3 +541,100 @@ ZEND_METHOD(Smtp_Message, requireTls)
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
+/* ---- Smtp\Message::listUnsubscribe() (RFC 8058, RFC 2369) ---------------------------------------- */
+
+/* printable ASCII without space, '<', '>' or ',' (the list syntax of RFC 2369) */
+static bool uri_chars_ok(const char *s, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c >= 127 || c == '<' || c == '>' || c == ',') {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void remove_headers(smtp_message_obj *m, const char *name)
+{
+	uint32_t i, j = 0;
+	for (i = 0; i < m->header_count; i++) {
+		if (zend_binary_strcasecmp(ZSTR_VAL(m->headers[i].name), ZSTR_LEN(m->headers[i].name), name, strlen(name)) == 0) {
+			zend_string_release(m->headers[i].name);
+			zend_string_release(m->headers[i].value);
+			continue;
+		}
+		m->headers[j++] = m->headers[i];
+	}
+	m->header_count = j;
+}
+
+ZEND_METHOD(Smtp_Message, listUnsubscribe)
+{
+	smtp_message_obj *m = smtp_message_from_obj(Z_OBJ_P(ZEND_THIS));
+	zend_string *url, *mailto = NULL, *name, *value;
+	smart_str s = {0};
+	zend_result ok;
+	const char *mailto_addr = NULL;
+	size_t mailto_len = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_STR(url)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(mailto)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ZSTR_LEN(url) <= 8 || zend_binary_strncasecmp(ZSTR_VAL(url), ZSTR_LEN(url), "https://", 8, 8) != 0) {
+		zend_argument_value_error(1, "must be an https:// URL (RFC 8058)");
+		RETURN_THROWS();
+	}
+	if (!uri_chars_ok(ZSTR_VAL(url), ZSTR_LEN(url)) || ZSTR_LEN(url) > 900) {
+		zend_argument_value_error(1, "must be a URL of printable ASCII without spaces, '<', '>' or ',' "
+			"(percent-encode them), at most 900 characters");
+		RETURN_THROWS();
+	}
+	if (mailto) {
+		const char *a = ZSTR_VAL(mailto);
+		size_t alen = ZSTR_LEN(mailto);
+		if (alen > 7 && zend_binary_strncasecmp(a, alen, "mailto:", 7, 7) == 0) {
+			a += 7;
+			alen -= 7;
+		}
+		if (alen == 0 || alen > 300 || !uri_chars_ok(a, alen) || !memchr(a, '@', alen)) {
+			zend_argument_value_error(2, "must be an address or a mailto: URI of printable ASCII without spaces, "
+				"'<', '>' or ','");
+			RETURN_THROWS();
+		}
+		mailto_addr = a;
+		mailto_len = alen;
+	}
+	/* the https URI first: the one RFC 8058 one-click receivers use */
+	smart_str_appendc(&s, '<');
+	smart_str_append(&s, url);
+	smart_str_appendc(&s, '>');
+	if (mailto) {
+		smart_str_appends(&s, ", <mailto:");
+		smart_str_appendl(&s, mailto_addr, mailto_len);
+		smart_str_appendc(&s, '>');
+	}
+	value = smart_str_extract(&s);
+
+	remove_headers(m, "List-Unsubscribe");
+	remove_headers(m, "List-Unsubscribe-Post");
+	name = zend_string_init("List-Unsubscribe", sizeof("List-Unsubscribe") - 1, 0);
+	ok = smtp_message_add_header(m, name, value, 1, 1);
+	zend_string_release(name);
+	zend_string_release(value);
+	if (ok == SUCCESS) {
+		name = zend_string_init("List-Unsubscribe-Post", sizeof("List-Unsubscribe-Post") - 1, 0);
+		value = zend_string_init("List-Unsubscribe=One-Click", sizeof("List-Unsubscribe=One-Click") - 1, 0);
+		ok = smtp_message_add_header(m, name, value, 1, 1);
+		zend_string_release(name);
+		zend_string_release(value);
+	}
+	if (ok != SUCCESS) {
+		RETURN_THROWS();
+	}
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
