@@ -71,6 +71,30 @@ static void trim(const char **s, size_t *len)
 	}
 }
 
+/* The angle brackets of an angle-addr (the first '<', the last '>' after it), not those inside a quoted
+ * string ("<x>"@example.com); NULL when absent. */
+static void find_angle_addr(const char *s, size_t len, const char **lt, const char **gt)
+{
+	size_t i;
+	int quoted = 0;
+	*lt = *gt = NULL;
+	for (i = 0; i < len; i++) {
+		if (quoted) {
+			if (s[i] == '\\' && i + 1 < len) {
+				i++;
+			} else if (s[i] == '"') {
+				quoted = 0;
+			}
+		} else if (s[i] == '"') {
+			quoted = 1;
+		} else if (s[i] == '<' && !*lt) {
+			*lt = s + i;
+		} else if (s[i] == '>' && *lt) {
+			*gt = s + i;
+		}
+	}
+}
+
 static zend_result parse_one_mailbox(const char *s, size_t len, smtp_php_mailbox_list *out, uint32_t arg_num)
 {
 	const char *lt, *gt;
@@ -81,27 +105,7 @@ static zend_result parse_one_mailbox(const char *s, size_t len, smtp_php_mailbox
 	if (len == 0) {
 		return SUCCESS;
 	}
-	/* the angle brackets of an angle-addr, not those inside a quoted string ("<x>"@example.com) */
-	lt = gt = NULL;
-	{
-		size_t i;
-		int quoted = 0;
-		for (i = 0; i < len; i++) {
-			if (quoted) {
-				if (s[i] == '\\' && i + 1 < len) {
-					i++;
-				} else if (s[i] == '"') {
-					quoted = 0;
-				}
-			} else if (s[i] == '"') {
-				quoted = 1;
-			} else if (s[i] == '<' && !lt) {
-				lt = s + i;
-			} else if (s[i] == '>' && lt) {
-				gt = s + i;
-			}
-		}
-	}
+	find_angle_addr(s, len, &lt, &gt);
 	if (lt && gt && gt > lt) {
 		const char *n = s;
 		size_t nl = (size_t)(lt - s);

@@ -229,11 +229,72 @@ void smtp_dkim_job_free(smtp_dkim_job *job)
 	}
 }
 
+/* The first pass: the message as the DATA encoder makes it, without the dot-stuffing, into the hashes. */
+static zend_result first_pass(smtp_dkim_job *job, smtp_outgoing *o)
+{
+	smtp_data_encoder enc;
+	smtp_status st;
+
+	job->inner = o->body_fn;
+	job->inner_ctx = o->body_ctx;
+	smtp_data_encoder_init(&enc, &job->d.sink, 0);
+	st = job->inner(job->inner_ctx, &enc.sink);
+	if (st == SMTP_OK) {
+		st = smtp_data_finish(&enc);
+	}
+	if (st != SMTP_OK) {
+		if (o->body_err[0]) {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
+		} else if (job->d.error == SMTP_ERR_INPUT) {
+			zend_value_error("Not sent: %s", job->d.reason);
+		} else if (enc.error == SMTP_ERR_INPUT) {
+			zend_value_error("Not sent: %s", enc.reason);
+		} else {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: DKIM signing failed (%s)",
+				smtp_status_name(st));
+		}
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
+/* Each signer's signature of the digest; *extra: the octets the DKIM-Signature fields add. */
+static zend_result sign_each(smtp_dkim_config *cfg, smtp_dkim_job *job, uint64_t *extra)
+{
+	smtp_status st;
+	uint32_t i;
+
+	for (i = 0; i < cfg->count; i++) {
+		unsigned char *sig;
+		size_t sig_len;
+		if (!sign_digest(cfg->keys[i].pkey, cfg->keys[i].p.algorithm, smtp_dkim_digest(&job->d, i), &sig, &sig_len)) {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: the DKIM key of %s could not sign",
+				ZSTR_VAL(cfg->keys[i].domain));
+			return FAILURE;
+		}
+		st = smtp_dkim_set_signature(&job->d, i, sig, sig_len);
+		efree(sig);
+		if (st != SMTP_OK) {
+			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "DKIM: out of memory");
+			return FAILURE;
+		}
+		if (!smtp_dkim_aligned(&job->d, i)) {
+			php_error_docref(NULL, E_WARNING, "DKIM: the From domain is not aligned with d=%s: DMARC will not pass "
+				"on this signature", ZSTR_VAL(cfg->keys[i].domain));
+		}
+		{
+			size_t len;
+			smtp_dkim_field(&job->d, i, &len);
+			*extra += len;
+		}
+	}
+	return SUCCESS;
+}
+
 zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 {
 	smtp_dkim_job *job;
 	smtp_dkim_params *params;
-	smtp_data_encoder enc;
 	smtp_status st;
 	int64_t now = (int64_t)time(NULL), date;
 	uint32_t i;
@@ -259,25 +320,7 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 		smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "DKIM: out of memory");
 		return FAILURE;
 	}
-	job->inner = o->body_fn;
-	job->inner_ctx = o->body_ctx;
-	/* first pass: the message as the DATA encoder makes it, without the dot-stuffing */
-	smtp_data_encoder_init(&enc, &job->d.sink, 0);
-	st = job->inner(job->inner_ctx, &enc.sink);
-	if (st == SMTP_OK) {
-		st = smtp_data_finish(&enc);
-	}
-	if (st != SMTP_OK) {
-		if (o->body_err[0]) {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
-		} else if (job->d.error == SMTP_ERR_INPUT) {
-			zend_value_error("Not sent: %s", job->d.reason);
-		} else if (enc.error == SMTP_ERR_INPUT) {
-			zend_value_error("Not sent: %s", enc.reason);
-		} else {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: DKIM signing failed (%s)",
-				smtp_status_name(st));
-		}
+	if (first_pass(job, o) != SUCCESS) {
 		smtp_dkim_job_free(job);
 		return FAILURE;
 	}
@@ -300,31 +343,9 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 		smtp_dkim_job_free(job);
 		return FAILURE;
 	}
-	for (i = 0; i < cfg->count; i++) {
-		unsigned char *sig;
-		size_t sig_len;
-		if (!sign_digest(cfg->keys[i].pkey, cfg->keys[i].p.algorithm, smtp_dkim_digest(&job->d, i), &sig, &sig_len)) {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Not sent: the DKIM key of %s could not sign",
-				ZSTR_VAL(cfg->keys[i].domain));
-				smtp_dkim_job_free(job);
-			return FAILURE;
-		}
-		st = smtp_dkim_set_signature(&job->d, i, sig, sig_len);
-		efree(sig);
-		if (st != SMTP_OK) {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "DKIM: out of memory");
-				smtp_dkim_job_free(job);
-			return FAILURE;
-		}
-		if (!smtp_dkim_aligned(&job->d, i)) {
-			php_error_docref(NULL, E_WARNING, "DKIM: the From domain is not aligned with d=%s: DMARC will not pass "
-				"on this signature", ZSTR_VAL(cfg->keys[i].domain));
-		}
-		{
-			size_t len;
-			smtp_dkim_field(&job->d, i, &len);
-			extra += len;
-		}
+	if (sign_each(cfg, job, &extra) != SUCCESS) {
+		smtp_dkim_job_free(job);
+		return FAILURE;
 	}
 	/* second pass from the start */
 	if (o->m) {
@@ -334,7 +355,7 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 			php_file_le_pstream());
 		if (!stream || php_stream_seek(stream, o->stream_start, SEEK_SET) != 0) {
 			zend_argument_value_error(1, "must be a seekable stream to be DKIM-signed (it is read twice)");
-				smtp_dkim_job_free(job);
+			smtp_dkim_job_free(job);
 			return FAILURE;
 		}
 	}

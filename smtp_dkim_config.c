@@ -147,13 +147,59 @@ static zend_string *parse_headers(const char *what, zval *v)
 	return smart_str_extract(&s);
 }
 
+/* The signing algorithm the loaded key gives (and "algorithm", when given, must match). */
+static bool key_algorithm(const char *what, smtp_dkim_key *k, zend_string *algorithm)
+{
+	int type = EVP_PKEY_id(k->pkey);
+	if (type == EVP_PKEY_RSA) {
+		k->p.algorithm = SMTP_DKIM_RSA_SHA256;
+		if (EVP_PKEY_bits(k->pkey) < 1024) {
+			zend_value_error("%s: RSA keys under 1024 bits are refused (RFC 8301); use 2048 bits", what);
+			return false;
+		}
+	} else if (type == EVP_PKEY_ED25519) {
+		k->p.algorithm = SMTP_DKIM_ED25519_SHA256;
+	} else {
+		zend_value_error("%s: \"key\" must be an RSA or Ed25519 private key", what);
+		return false;
+	}
+	if (algorithm && !((zend_string_equals_literal(algorithm, "rsa-sha256") && type == EVP_PKEY_RSA)
+		|| (zend_string_equals_literal(algorithm, "ed25519-sha256") && type == EVP_PKEY_ED25519))) {
+		zend_value_error(zend_string_equals_literal(algorithm, "rsa-sha256")
+			|| zend_string_equals_literal(algorithm, "ed25519-sha256")
+			? "%s: \"algorithm\" does not match the key's type" : "%s: \"algorithm\" must be \"rsa-sha256\" or "
+			"\"ed25519-sha256\"", what);
+		return false;
+	}
+	return true;
+}
+
+/* The core's parameters of a signer, checked by the core (tags, header list). */
+static bool signer_params(const char *what, smtp_dkim_key *k)
+{
+	char why[160];
+	k->p.domain = ZSTR_VAL(k->domain);
+	k->p.selector = ZSTR_VAL(k->selector);
+	k->p.identity = k->identity ? ZSTR_VAL(k->identity) : NULL;
+	k->p.headers = k->headers ? ZSTR_VAL(k->headers) : NULL;
+	if ((k->identity && strlen(ZSTR_VAL(k->identity)) != ZSTR_LEN(k->identity))
+		|| (k->headers && strlen(ZSTR_VAL(k->headers)) != ZSTR_LEN(k->headers))
+		|| strlen(k->p.domain) != ZSTR_LEN(k->domain) || strlen(k->p.selector) != ZSTR_LEN(k->selector)) {
+		zend_value_error("%s must not contain NUL bytes", what);
+		return false;
+	}
+	if (smtp_dkim_check_params(&k->p, why, sizeof(why)) != 0) {
+		zend_value_error("%s: %s", what, why);
+		return false;
+	}
+	return true;
+}
+
 static bool parse_signer(const char *what, HashTable *ht, smtp_dkim_key *k)
 {
 	zend_string *name, *key = NULL, *passphrase = NULL, *algorithm = NULL;
 	zval *v;
 	bool ok = false;
-	char why[160];
-	int type;
 
 	k->p.header_canon = SMTP_DKIM_RELAXED;
 	k->p.body_canon = SMTP_DKIM_RELAXED;
@@ -212,39 +258,7 @@ static bool parse_signer(const char *what, HashTable *ht, smtp_dkim_key *k)
 	if (!(k->pkey = read_key(what, key, passphrase))) {
 		goto out;
 	}
-	type = EVP_PKEY_id(k->pkey);
-	if (type == EVP_PKEY_RSA) {
-		k->p.algorithm = SMTP_DKIM_RSA_SHA256;
-		if (EVP_PKEY_bits(k->pkey) < 1024) {
-			zend_value_error("%s: RSA keys under 1024 bits are refused (RFC 8301); use 2048 bits", what);
-			goto out;
-		}
-	} else if (type == EVP_PKEY_ED25519) {
-		k->p.algorithm = SMTP_DKIM_ED25519_SHA256;
-	} else {
-		zend_value_error("%s: \"key\" must be an RSA or Ed25519 private key", what);
-		goto out;
-	}
-	if (algorithm && !((zend_string_equals_literal(algorithm, "rsa-sha256") && type == EVP_PKEY_RSA)
-		|| (zend_string_equals_literal(algorithm, "ed25519-sha256") && type == EVP_PKEY_ED25519))) {
-		zend_value_error(zend_string_equals_literal(algorithm, "rsa-sha256")
-			|| zend_string_equals_literal(algorithm, "ed25519-sha256")
-			? "%s: \"algorithm\" does not match the key's type" : "%s: \"algorithm\" must be \"rsa-sha256\" or "
-			"\"ed25519-sha256\"", what);
-		goto out;
-	}
-	k->p.domain = ZSTR_VAL(k->domain);
-	k->p.selector = ZSTR_VAL(k->selector);
-	k->p.identity = k->identity ? ZSTR_VAL(k->identity) : NULL;
-	k->p.headers = k->headers ? ZSTR_VAL(k->headers) : NULL;
-	if ((k->identity && strlen(ZSTR_VAL(k->identity)) != ZSTR_LEN(k->identity))
-		|| (k->headers && strlen(ZSTR_VAL(k->headers)) != ZSTR_LEN(k->headers))
-		|| strlen(k->p.domain) != ZSTR_LEN(k->domain) || strlen(k->p.selector) != ZSTR_LEN(k->selector)) {
-		zend_value_error("%s must not contain NUL bytes", what);
-		goto out;
-	}
-	if (smtp_dkim_check_params(&k->p, why, sizeof(why)) != 0) {
-		zend_value_error("%s: %s", what, why);
+	if (!key_algorithm(what, k, algorithm) || !signer_params(what, k)) {
 		goto out;
 	}
 	ok = true;

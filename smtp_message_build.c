@@ -163,6 +163,57 @@ static php_stream *open_attachment(zend_string *path, char *err, size_t errlen)
 	return stream;
 }
 
+/* The parts: in-memory data borrowed, files opened now (a failure throws and frees b). */
+static zend_result build_parts(smtp_message_build *b, const smtp_message_obj *m)
+{
+	smtp_message *msg = &b->msg;
+	uint32_t i;
+
+	if (!m->part_count) {
+		return SUCCESS;
+	}
+	b->parts = safe_emalloc(m->part_count, sizeof(smtp_part), 0);
+	b->sources = ecalloc(m->part_count, sizeof(smtp_file_source));
+	for (i = 0; i < m->part_count; i++) {
+		const smtp_php_part *pp = &m->parts[i];
+		smtp_part *p = &b->parts[i];
+		memset(p, 0, sizeof(*p));
+		p->disposition = pp->disposition;
+		p->filename = zstr(pp->filename);
+		p->content_id = zstr(pp->cid);
+		if (pp->type) {
+			p->content_type = zstr(pp->type);
+		} else {
+			p->content_type.s = smtp_guess_content_type(pp->filename ? pp->filename : pp->path);
+			p->content_type.len = strlen(p->content_type.s);
+		}
+		if (pp->path) {
+			smtp_file_source *fs = &b->sources[b->source_count++];
+			char err[256];
+			err[0] = '\0';
+			fs->path = pp->path;
+			fs->stream = open_attachment(pp->path, err, sizeof(err));
+			if (!fs->stream) {
+				smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Cannot read attachment \"%s\": %s",
+					ZSTR_VAL(pp->path), err);
+				msg->parts = b->parts;
+				msg->part_count = i;
+				smtp_message_build_free(b);
+				return FAILURE;
+			}
+			fs->src.ctx = fs;
+			fs->src.open = file_source_open;
+			fs->src.read = file_source_read;
+			fs->src.close = file_source_close;
+			fs->src.size = file_source_size;
+			p->source = &fs->src;
+		} else {
+			p->data = zstr(pp->data);
+		}
+	}
+	return SUCCESS;
+}
+
 zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, const char *default_domain)
 {
 	smtp_message *msg = &b->msg;
@@ -217,46 +268,8 @@ zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, 
 	msg->headers = b->headers;
 	msg->header_count = m->header_count;
 
-	if (m->part_count) {
-		b->parts = safe_emalloc(m->part_count, sizeof(smtp_part), 0);
-		b->sources = ecalloc(m->part_count, sizeof(smtp_file_source));
-		for (i = 0; i < m->part_count; i++) {
-			const smtp_php_part *pp = &m->parts[i];
-			smtp_part *p = &b->parts[i];
-			memset(p, 0, sizeof(*p));
-			p->disposition = pp->disposition;
-			p->filename = zstr(pp->filename);
-			p->content_id = zstr(pp->cid);
-			if (pp->type) {
-				p->content_type = zstr(pp->type);
-			} else {
-				p->content_type.s = smtp_guess_content_type(pp->filename ? pp->filename : pp->path);
-				p->content_type.len = strlen(p->content_type.s);
-			}
-			if (pp->path) {
-				smtp_file_source *fs = &b->sources[b->source_count++];
-				char err[256];
-				err[0] = '\0';
-				fs->path = pp->path;
-				fs->stream = open_attachment(pp->path, err, sizeof(err));
-				if (!fs->stream) {
-					smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Cannot read attachment \"%s\": %s",
-						ZSTR_VAL(pp->path), err);
-					msg->parts = b->parts;
-					msg->part_count = i;
-					smtp_message_build_free(b);
-					return FAILURE;
-				}
-				fs->src.ctx = fs;
-				fs->src.open = file_source_open;
-				fs->src.read = file_source_read;
-				fs->src.close = file_source_close;
-				fs->src.size = file_source_size;
-				p->source = &fs->src;
-			} else {
-				p->data = zstr(pp->data);
-			}
-		}
+	if (build_parts(b, m) != SUCCESS) {
+		return FAILURE;
 	}
 	msg->parts = b->parts;
 	msg->part_count = m->part_count;

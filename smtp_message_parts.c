@@ -132,15 +132,119 @@ static bool mime_token_char(unsigned char c)
 	return c > 32 && c < 127 && !strchr("()<>@,;:\\\"/[]?=", c);
 }
 
+/* "; name=value" as the header needs it: a token as it is, other ASCII quoted, non-ASCII in RFC 2231 form. */
+static void append_param(smart_str *out, const char *n, size_t nl, const zend_string *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	bool token = true, ascii = true;
+	size_t i;
+
+	for (i = 0; i < ZSTR_LEN(value); i++) {
+		unsigned char c = (unsigned char)ZSTR_VAL(value)[i];
+		ascii = ascii && c < 128;
+		token = token && mime_token_char(c);
+	}
+	smart_str_appends(out, "; ");
+	smart_str_appendl(out, n, nl);
+	if (token) {
+		smart_str_appendc(out, '=');
+		smart_str_append(out, value);
+	} else if (ascii) {
+		smart_str_appends(out, "=\"");
+		for (i = 0; i < ZSTR_LEN(value); i++) {
+			char c = ZSTR_VAL(value)[i];
+			if (c == '"' || c == '\\') {
+				smart_str_appendc(out, '\\');
+			}
+			smart_str_appendc(out, c);
+		}
+		smart_str_appendc(out, '"');
+	} else {
+		/* RFC 2231 4: charset'language'percent-encoded octets */
+		smart_str_appends(out, "*=UTF-8''");
+		for (i = 0; i < ZSTR_LEN(value); i++) {
+			unsigned char c = (unsigned char)ZSTR_VAL(value)[i];
+			if (mime_token_char(c) && c != '*' && c != '\'' && c != '%') {
+				smart_str_appendc(out, (char)c);
+			} else {
+				smart_str_appendc(out, '%');
+				smart_str_appendc(out, hex[c >> 4]);
+				smart_str_appendc(out, hex[c & 15]);
+			}
+		}
+	}
+}
+
+/* The value of a parameter at *p (quoted or not) into value, *p moved past it; the reason it is not a value,
+ * or NULL. */
+static const char *read_param_value(const char **p, const char *end, smart_str *value)
+{
+	const char *s = *p;
+	if (s < end && *s == '"') {
+		for (s++; s < end && *s != '"'; s++) {
+			if (*s == '\\' && s + 1 < end) {
+				s++;
+			}
+			smart_str_appendc(value, *s);
+		}
+		if (s == end) {
+			return "a quoted parameter value is not closed";
+		}
+		s++;
+		while (s < end && (*s == ' ' || *s == '\t')) {
+			s++;
+		}
+		if (s < end && *s != ';') {
+			return "its parameters must be name=value pairs separated by ';'";
+		}
+	} else {
+		const char *v = s, *ve;
+		while (s < end && *s != ';') {
+			s++;
+		}
+		for (ve = s; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--) {
+		}
+		smart_str_appendl(value, v, (size_t)(ve - v));
+	}
+	*p = s;
+	return NULL;
+}
+
+/* Why a parameter (its name lower-cased, its value) cannot be written, or NULL. */
+static const char *param_why(zend_string *lname, const char *ne, const zend_string *value, HashTable *seen)
+{
+	size_t i;
+	if (!value || ZSTR_LEN(value) == 0) {
+		return "a parameter has no value";
+	}
+	if (zend_string_equals_literal(lname, "name") || zend_string_equals_literal(lname, "filename")) {
+		return "the file name is the $name argument, not a parameter of the type";
+	}
+	if (ne[-1] == '*') {
+		return "parameter values are given as plain text (they are RFC 2231-encoded when needed)";
+	}
+	if (!zend_hash_add_empty_element(seen, lname)) {
+		return "a parameter is given twice";
+	}
+	if (!smtp_utf8_valid(ZSTR_VAL(value), ZSTR_LEN(value))) {
+		return "parameter values must be valid UTF-8";
+	}
+	for (i = 0; i < ZSTR_LEN(value); i++) {
+		unsigned char c = (unsigned char)ZSTR_VAL(value)[i];
+		if (c < 32 || c == 127) {
+			return "parameter values must not contain control characters (CR, LF, NUL, ...)";
+		}
+	}
+	return NULL;
+}
+
 /*
  * A part's type as given ("text/calendar; method=REQUEST; charset=UTF-8"), checked and written the way
- * the header needs it: a token value as it is, other ASCII values quoted, a value with non-ASCII text in
- * RFC 2231 form (name*=UTF-8''...). The file name parameters come from the $name argument, not from here.
- * Returns a new string, or NULL with a ValueError thrown.
+ * the header needs it (append_param()). The file name parameters come from the $name argument, not from
+ * here. Returns a new string, or NULL with a ValueError thrown.
  */
 static zend_string *normalize_type(zend_string *type, uint32_t arg_num)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *s = ZSTR_VAL(type), *end = s + ZSTR_LEN(type), *semi = memchr(s, ';', ZSTR_LEN(type));
 	const char *be = semi ? semi : end;
 	smart_str out = {0};
@@ -168,9 +272,7 @@ static zend_string *normalize_type(zend_string *type, uint32_t arg_num)
 	while (s && s < end && !why) {
 		const char *n, *ne;
 		smart_str value = {0};
-		bool token = true, ascii = true;
-		size_t i;
-		zend_string *lname;
+		zend_string *name, *lname;
 
 		s++; /* the ';' */
 		while (s < end && (*s == ' ' || *s == '\t')) {
@@ -187,88 +289,18 @@ static zend_string *normalize_type(zend_string *type, uint32_t arg_num)
 			break;
 		}
 		s++;
-		if (s < end && *s == '"') {
-			for (s++; s < end && *s != '"'; s++) {
-				if (*s == '\\' && s + 1 < end) {
-					s++;
-				}
-				smart_str_appendc(&value, *s);
-			}
-			if (s == end) {
-				why = "a quoted parameter value is not closed";
-				smart_str_free(&value);
-				break;
-			}
-			s++;
-			while (s < end && (*s == ' ' || *s == '\t')) {
-				s++;
-			}
-			if (s < end && *s != ';') {
-				why = "its parameters must be name=value pairs separated by ';'";
-				smart_str_free(&value);
-				break;
-			}
-		} else {
-			const char *v = s, *ve;
-			while (s < end && *s != ';') {
-				s++;
-			}
-			for (ve = s; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--) {
-			}
-			smart_str_appendl(&value, v, (size_t)(ve - v));
+		if ((why = read_param_value(&s, end, &value)) != NULL) {
+			smart_str_free(&value);
+			break;
 		}
 		smart_str_0(&value);
-		lname = zend_string_tolower(zend_string_init(n, (size_t)(ne - n), 0));
-		if (!value.s || ZSTR_LEN(value.s) == 0) {
-			why = "a parameter has no value";
-		} else if (zend_string_equals_literal(lname, "name") || zend_string_equals_literal(lname, "filename")) {
-			why = "the file name is the $name argument, not a parameter of the type";
-		} else if (ne[-1] == '*') {
-			why = "parameter values are given as plain text (they are RFC 2231-encoded when needed)";
-		} else if (!zend_hash_add_empty_element(&seen, lname)) {
-			why = "a parameter is given twice";
-		} else if (!smtp_utf8_valid(ZSTR_VAL(value.s), ZSTR_LEN(value.s))) {
-			why = "parameter values must be valid UTF-8";
-		}
+		name = zend_string_init(n, (size_t)(ne - n), 0);
+		lname = zend_string_tolower(name);
+		zend_string_release(name);
+		why = param_why(lname, ne, value.s, &seen);
 		zend_string_release(lname);
-		for (i = 0; !why && i < ZSTR_LEN(value.s); i++) {
-			unsigned char c = (unsigned char)ZSTR_VAL(value.s)[i];
-			if (c < 32 || c == 127) {
-				why = "parameter values must not contain control characters (CR, LF, NUL, ...)";
-			}
-			ascii = ascii && c < 128;
-			token = token && mime_token_char(c);
-		}
 		if (!why) {
-			smart_str_appends(&out, "; ");
-			smart_str_appendl(&out, n, (size_t)(ne - n));
-			if (token) {
-				smart_str_appendc(&out, '=');
-				smart_str_append(&out, value.s);
-			} else if (ascii) {
-				smart_str_appends(&out, "=\"");
-				for (i = 0; i < ZSTR_LEN(value.s); i++) {
-					char c = ZSTR_VAL(value.s)[i];
-					if (c == '"' || c == '\\') {
-						smart_str_appendc(&out, '\\');
-					}
-					smart_str_appendc(&out, c);
-				}
-				smart_str_appendc(&out, '"');
-			} else {
-				/* RFC 2231 4: charset'language'percent-encoded octets */
-				smart_str_appends(&out, "*=UTF-8''");
-				for (i = 0; i < ZSTR_LEN(value.s); i++) {
-					unsigned char c = (unsigned char)ZSTR_VAL(value.s)[i];
-					if (mime_token_char(c) && c != '*' && c != '\'' && c != '%') {
-						smart_str_appendc(&out, (char)c);
-					} else {
-						smart_str_appendc(&out, '%');
-						smart_str_appendc(&out, hex[c >> 4]);
-						smart_str_appendc(&out, hex[c & 15]);
-					}
-				}
-			}
+			append_param(&out, n, (size_t)(ne - n), value.s);
 		}
 		smart_str_free(&value);
 	}
