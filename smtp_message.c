@@ -315,7 +315,10 @@ void smtp_message_register_handlers(void)
 
 #define THIS_MESSAGE() smtp_message_from_obj(Z_OBJ_P(ZEND_THIS))
 
-static void set_single_mailbox(INTERNAL_FUNCTION_PARAMETERS, bool sender)
+typedef enum { MAILBOX_FROM, MAILBOX_SENDER, MAILBOX_LIST } mailbox_kind;
+
+/* from() and sender() set their one mailbox; to(), cc(), bcc() and replyTo() add to the list at list_offset. */
+static void set_mailbox(INTERNAL_FUNCTION_PARAMETERS, mailbox_kind kind, size_t list_offset)
 {
 	zend_string *address, *name = NULL;
 	smtp_message_obj *m = THIS_MESSAGE();
@@ -326,10 +329,17 @@ static void set_single_mailbox(INTERNAL_FUNCTION_PARAMETERS, bool sender)
 		Z_PARAM_STR_OR_NULL(name)
 	ZEND_PARSE_PARAMETERS_END();
 
+	if (kind == MAILBOX_LIST) {
+		if (smtp_message_add_address(m, (smtp_php_mailbox_list *)((char *)m + list_offset), address, name, 1)
+			!= SUCCESS) {
+			RETURN_THROWS();
+		}
+		RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+	}
 	if (!smtp_check_address(address, 1, NULL) || (name && !check_text(m, name, 2, true))) {
 		RETURN_THROWS();
 	}
-	if (sender) {
+	if (kind == MAILBOX_SENDER) {
 		str_set(&m->sender_address, address);
 		str_set(&m->sender_name, name && ZSTR_LEN(name) ? name : NULL);
 	} else {
@@ -339,52 +349,34 @@ static void set_single_mailbox(INTERNAL_FUNCTION_PARAMETERS, bool sender)
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 
-static void add_list_mailbox(INTERNAL_FUNCTION_PARAMETERS, size_t list_offset)
-{
-	zend_string *address, *name = NULL;
-	smtp_message_obj *m = THIS_MESSAGE();
-
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(address)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_STR_OR_NULL(name)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (smtp_message_add_address(m, (smtp_php_mailbox_list *)((char *)m + list_offset), address, name, 1)
-		!= SUCCESS) {
-		RETURN_THROWS();
-	}
-	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
-}
-
 ZEND_METHOD(Smtp_Message, from)
 {
-	set_single_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_FROM, 0);
 }
 
 ZEND_METHOD(Smtp_Message, sender)
 {
-	set_single_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_SENDER, 0);
 }
 
 ZEND_METHOD(Smtp_Message, to)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, to));
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_LIST, offsetof(smtp_message_obj, to));
 }
 
 ZEND_METHOD(Smtp_Message, cc)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, cc));
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_LIST, offsetof(smtp_message_obj, cc));
 }
 
 ZEND_METHOD(Smtp_Message, bcc)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, bcc));
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_LIST, offsetof(smtp_message_obj, bcc));
 }
 
 ZEND_METHOD(Smtp_Message, replyTo)
 {
-	add_list_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, offsetof(smtp_message_obj, reply_to));
+	set_mailbox(INTERNAL_FUNCTION_PARAM_PASSTHRU, MAILBOX_LIST, offsetof(smtp_message_obj, reply_to));
 }
 
 static void set_text(INTERNAL_FUNCTION_PARAMETERS, size_t field_offset, bool single_line)
