@@ -4,10 +4,11 @@
  *
  * The core (protocol/dkim.c) canonicalizes and hashes; this file signs the 32-byte header digest with the
  * private keys smtp_dkim_config.c loaded, using OpenSSL's libcrypto (rsa-sha256: PKCS#1 v1.5;
- * ed25519-sha256: PureEd25519 of the digest, RFC 8463). A message is written twice: the first pass, before the connection is touched,
- * hashes it (attachments streamed, nothing buffered but the header section); the second pass is the real
- * send, with the DKIM-Signature fields in front. Both passes give the same bytes: the message's Date and
- * Message-ID are fixed when it is built and its MIME boundaries come from a generator seeded by them.
+ * ed25519-sha256: PureEd25519 of the digest, RFC 8463). A message is written twice: the first pass, before
+ * the connection is touched, hashes it (attachments streamed, nothing buffered but the header section); the
+ * second pass is the real send, with the DKIM-Signature fields in front. Both passes give the same bytes:
+ * the message's Date and Message-ID are fixed when it is built and its MIME boundaries come from a
+ * generator seeded by them.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -266,7 +266,8 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 				smart_str_append(&to_value, f->value);
 			}
 		} else if (smtp_header_is(f->name, "From")) {
-			if (!have_from && !smtp_mail_collect_addresses("From", ZSTR_VAL(f->value), ZSTR_LEN(f->value), &from_list)) {
+			if (!have_from
+				&& !smtp_mail_collect_addresses("From", ZSTR_VAL(f->value), ZSTR_LEN(f->value), &from_list)) {
 				goto out;
 			}
 			have_from = true;

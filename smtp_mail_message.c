@@ -70,7 +70,8 @@ static zend_string *space_after_commas(zend_string *v)
 
 static bool is_address_field(const zend_string *name)
 {
-	return smtp_header_is(name, "To") || smtp_header_is(name, "Cc") || smtp_header_is(name, "Bcc") || smtp_header_is(name, "From") || smtp_header_is(name, "Reply-To")
+	return smtp_header_is(name, "To") || smtp_header_is(name, "Cc") || smtp_header_is(name, "Bcc")
+		|| smtp_header_is(name, "From") || smtp_header_is(name, "Reply-To")
 		|| smtp_header_is(name, "Sender");
 }
 

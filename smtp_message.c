@@ -552,7 +552,7 @@ static void remove_headers(smtp_message_obj *m, const char *name)
 {
 	uint32_t i, j = 0;
 	for (i = 0; i < m->header_count; i++) {
-		if (zend_binary_strcasecmp(ZSTR_VAL(m->headers[i].name), ZSTR_LEN(m->headers[i].name), name, strlen(name)) == 0) {
+		if (smtp_ascii_ieq(ZSTR_VAL(m->headers[i].name), ZSTR_LEN(m->headers[i].name), name)) {
 			zend_string_release(m->headers[i].name);
 			zend_string_release(m->headers[i].value);
 			continue;
