@@ -1,10 +1,8 @@
 /*
  * smtp.c - the smtp extension's module: class registration, INI, phpinfo().
  *
- * The binding is split by concept: smtp_client.c (class Smtp), smtp_message.c (Smtp\Message),
- * smtp_transport.c (the core's transport on PHP streams), smtp_exceptions.c (status -> exception),
- * smtp_mail.c (smtp_mail() and the mail() override), smtp_batch.c (Smtp::sendBatch()),
- * smtp_persistent.c (connections kept across requests). The protocol is in protocol/.
+ * The binding is split by concept, one header each (see smtp_private.h for the list). The protocol is in
+ * protocol/.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -17,7 +15,9 @@
 #include "ext/standard/info.h"
 #include "ext/spl/spl_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_persistent.h"
+#include "smtp_transport.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_arginfo.h"
 
@@ -116,6 +116,26 @@ static ZEND_INI_MH(OnUpdateSmtpFrom)
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
+/* smtp.password_provider: empty, or the name of a function or "Class::method" giving the password (checked
+ * for its spelling only: the function may be defined later) */
+static ZEND_INI_MH(OnUpdateSmtpPasswordProvider)
+{
+	if (new_value && ZSTR_LEN(new_value) && !smtp_ini_callable_name_valid(ZSTR_VAL(new_value))) {
+		return ini_refuse(entry, new_value, stage, "empty, a function name or \"Class::method\"", "");
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+/* smtp.auth: empty (the best mechanism offered) or a mechanism name, as option "auth" takes it */
+static ZEND_INI_MH(OnUpdateSmtpAuth)
+{
+	if (new_value && ZSTR_LEN(new_value) && smtp_parse_auth_mech(ZSTR_VAL(new_value), ZSTR_LEN(new_value)) < 0) {
+		return ini_refuse(entry, new_value, stage, "empty or one of PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+			"SCRAM-SHA-256, XOAUTH2, OAUTHBEARER", "");
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
 /* phpinfo() shows whether a password is set, never the password */
 static ZEND_INI_DISP(smtp_password_displayer)
 {
@@ -137,6 +157,9 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("smtp.username", "", PHP_INI_ALL, OnUpdateString, username, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY_EX("smtp.password", "", PHP_INI_ALL, OnUpdateString, password, zend_smtp_globals,
 		smtp_globals, smtp_password_displayer)
+	STD_PHP_INI_ENTRY("smtp.password_provider", "", PHP_INI_ALL, OnUpdateSmtpPasswordProvider, password_provider,
+		zend_smtp_globals, smtp_globals)
+	STD_PHP_INI_ENTRY("smtp.auth", "", PHP_INI_ALL, OnUpdateSmtpAuth, auth, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY("smtp.helo", "", PHP_INI_ALL, OnUpdateSmtpHelo, helo, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY("smtp.timeout", "30", PHP_INI_ALL, OnUpdateSmtpTimeout, timeout, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY("smtp.from", "", PHP_INI_ALL, OnUpdateSmtpFrom, from, zend_smtp_globals, smtp_globals)

@@ -20,7 +20,10 @@
 #include "ext/standard/php_string.h"
 #include "ext/standard/php_mail.h"
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_options.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 #include "smtp_dkim_binding.h"
 
 /* ---- settings ------------------------------------------------------------------------------------ */
@@ -158,6 +161,38 @@ bool smtp_ini_from_valid(const char *s, size_t len)
 		&& smtp_address_valid(addr, al, 1, NULL);
 }
 
+/* A PHP name from s to end: identifiers, separated by backslashes when namespaced is true. */
+static bool php_name_valid(const char *s, const char *end, bool namespaced)
+{
+	bool start = true;
+	for (; s < end; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (namespaced && ch == '\\' && !start) {
+			start = true;
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch >= 0x80
+			|| (!start && ch >= '0' && ch <= '9')) {
+			start = false;
+		} else {
+			return false;
+		}
+	}
+	return !start;
+}
+
+/* "name", "Name\Space\name" or "Class::method" (a leading backslash allowed), as a string callable is
+ * written. Whether it exists is not checked: it may be defined after the setting is made. */
+bool smtp_ini_callable_name_valid(const char *s)
+{
+	const char *method = strstr(s, "::"), *end = s + strlen(s);
+	if (*s == '\\') {
+		s++;
+	}
+	if (!method) {
+		return php_name_valid(s, end, true);
+	}
+	return php_name_valid(s, method, true) && php_name_valid(method + 2, end, false);
+}
+
 void smtp_mail_server(const char **host, zend_long *port, int *tls_mode)
 {
 	*host = SMTP_G(host) && SMTP_G(host)[0] ? SMTP_G(host) : php_setting_string("SMTP");
@@ -171,13 +206,9 @@ void smtp_mail_server(const char **host, zend_long *port, int *tls_mode)
 		zend_long php_port = php_setting_long("smtp_port");
 		if (php_port > 0 && php_port <= 65535 && php_port != 25) {
 			*port = php_port;
-		} else {
-			*port = *tls_mode == SMTP_TLS_IMPLICIT ? 465 : *tls_mode == SMTP_TLS_NONE ? 25 : 587;
 		}
 	}
-	if (*tls_mode < 0) {
-		*tls_mode = *port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
-	}
+	smtp_options_resolve_port_tls(port, tls_mode, 587);
 }
 
 /* ---- mail()'s own argument rules ------------------------------------------------------------------ */
@@ -884,8 +915,7 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	uint32_t i;
 	zval client_zv;
 	smtp_client_obj *c;
-	int tls_mode;
-	const char *from_setting = NULL, *host;
+	const char *from_setting = NULL;
 
 	ZVAL_UNDEF(&client_zv);
 
@@ -1088,22 +1118,12 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 	smart_str_append(&raw, body);
 	raw_str = smart_str_extract(&raw);
 
-	/* the connection: smtp.* settings, else PHP's own SMTP, smtp_port (see README) */
+	/* the connection: the smtp.* settings through the option table's checks (see README) */
 	object_init_ex(&client_zv, smtp_ce_Smtp);
 	c = smtp_client_from_obj(Z_OBJ(client_zv));
-	smtp_mail_server(&host, &c->port, &tls_mode);
-	c->host = zend_string_init(host, strlen(host), 0);
-	c->tls_mode = tls_mode;
-	smtp_client_set_host_list(c, ZSTR_VAL(c->host)); /* "a, b, c": tried in order */
-	/* smtp.timeout bounds every step of the call: the connection and each reply */
-	c->timeout = c->command_timeout = c->data_timeout = SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 30;
-	if (SMTP_G(helo) && SMTP_G(helo)[0]) {
-		c->helo = zend_string_init(SMTP_G(helo), strlen(SMTP_G(helo)), 0);
-	}
-	if (SMTP_G(username) && SMTP_G(username)[0]) {
-		c->username = zend_string_init(SMTP_G(username), strlen(SMTP_G(username)), 0);
-		c->password = zend_string_init(SMTP_G(password) ? SMTP_G(password) : "",
-			SMTP_G(password) ? strlen(SMTP_G(password)) : 0, 0);
+	if (smtp_options_from_ini(c) != SUCCESS) {
+		exception_to_warning();
+		goto out;
 	}
 	if (!smtp_dkim_ini_attach(c)) {
 		goto out;

@@ -17,7 +17,9 @@
 #include "ext/date/php_date.h"
 #include "ext/random/php_random.h"
 
-#include "php_smtp.h"
+#include "smtp_outgoing.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 
 static zend_object_handlers smtp_message_handlers;
 
