@@ -902,201 +902,243 @@ static void exception_to_warning(void)
 	zend_string_release(text);
 }
 
-bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
-	zend_string *headers_str, zend_string *params)
+/* One mail() call: what its arguments become, step by step (smtp_mail_impl()). */
+typedef struct mail_job {
+	mail_headers h;                   /* the caller's header fields */
+	smtp_php_mailbox_list rcpt_list;  /* the envelope recipients */
+	smtp_php_mailbox_list from_list;
+	smart_str to_value;               /* the To field: $to and the To fields, merged */
+	zend_string *to_line, *subject_line, *hdr;
+	zend_string *message;             /* the body as given (borrowed), or full_message */
+	zend_string *full_message;        /* the body after the header lines sendmail would read as body */
+	zend_string *from_addr, *env_from, *body, *raw;
+	const char *from_setting;         /* smtp.from or sendmail_from when no From field */
+	bool have_date, have_msgid, have_from, have_mime, add_cte;
+} mail_job;
+
+static void job_free(mail_job *j)
 {
-	mail_headers h = {0};
-	smtp_php_mailbox_list rcpt_list = {0}, from_list = {0};
-	smart_str raw = {0}, to_value = {0};
-	zend_string *to_line = NULL, *subject_line = NULL, *hdr = NULL, *env_from = NULL, *from_addr = NULL;
-	zend_string *raw_str = NULL, *body = NULL, *full_message = NULL;
+	zend_string **strings[] = {&j->to_line, &j->subject_line, &j->hdr, &j->full_message, &j->from_addr, &j->env_from,
+		&j->body, &j->raw};
+	size_t i;
+	smart_str_free(&j->to_value);
+	headers_free(&j->h);
+	smtp_mailbox_list_free(&j->rcpt_list);
+	smtp_mailbox_list_free(&j->from_list);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (*strings[i]) {
+			zend_string_release(*strings[i]);
+			*strings[i] = NULL;
+		}
+	}
+}
+
+/* The arguments as mail() takes them: its ValueErrors, its warnings; the header block parsed. */
+static bool job_arguments(mail_job *j, zend_string *to, zend_string *subject, HashTable *headers_ht,
+	zend_string *headers_str)
+{
 	size_t body_at;
-	bool ok = false, have_date = false, have_msgid = false, have_from = false, have_mime = false, add_cte = false;
-	uint32_t i;
-	zval client_zv;
-	smtp_client_obj *c;
-	const char *from_setting = NULL;
-
-	ZVAL_UNDEF(&client_zv);
-
-	/* the arguments as mail() takes them: its ValueErrors, its warnings */
 	if (headers_ht) {
-		hdr = php_mail_build_headers(headers_ht);
+		j->hdr = php_mail_build_headers(headers_ht);
 		if (EG(exception)) {
-			goto out;
+			return false;
 		}
 	} else if (headers_str) {
 		if (memchr(ZSTR_VAL(headers_str), '\0', ZSTR_LEN(headers_str))) {
 			zend_argument_value_error(4, "must not contain any null bytes");
-			goto out;
+			return false;
 		}
-		hdr = php_trim(headers_str, NULL, 0, 2);
+		j->hdr = php_trim(headers_str, NULL, 0, 2);
 	}
-	if (hdr && ZSTR_LEN(hdr) && headers_newlines_malformed(ZSTR_VAL(hdr))) {
+	if (j->hdr && ZSTR_LEN(j->hdr) && headers_newlines_malformed(ZSTR_VAL(j->hdr))) {
 		php_error_docref(NULL, E_WARNING, "Multiple or malformed newlines found in additional_header");
-		goto out;
+		return false;
 	}
-	to_line = clean_line(to);
-	subject_line = clean_line(subject);
-	if (hdr) {
-		parse_header_block(&h, ZSTR_VAL(hdr), ZSTR_LEN(hdr), &body_at);
-		if (body_at < ZSTR_LEN(hdr)) {
+	j->to_line = clean_line(to);
+	j->subject_line = clean_line(subject);
+	if (j->hdr) {
+		parse_header_block(&j->h, ZSTR_VAL(j->hdr), ZSTR_LEN(j->hdr), &body_at);
+		if (body_at < ZSTR_LEN(j->hdr)) {
 			/* sendmail reads the rest as the start of the body, and so will the server */
 			smart_str lead = {0};
-			smart_str_appendl(&lead, ZSTR_VAL(hdr) + body_at, ZSTR_LEN(hdr) - body_at);
+			smart_str_appendl(&lead, ZSTR_VAL(j->hdr) + body_at, ZSTR_LEN(j->hdr) - body_at);
 			smart_str_appends(&lead, "\r\n\r\n");
-			smart_str_append(&lead, message);
-			full_message = smart_str_extract(&lead);
-			message = full_message;
+			smart_str_append(&lead, j->message);
+			j->full_message = smart_str_extract(&lead);
+			j->message = j->full_message;
 		}
 	}
+	return true;
+}
 
-	/* recipients as sendmail -t finds them: To (the argument and To fields, merged into one), Cc, Bcc */
-	if (!collect_addresses("To", ZSTR_VAL(to_line), ZSTR_LEN(to_line), &rcpt_list)) {
-		goto out;
+/* Recipients as sendmail -t finds them: To (the argument and To fields, merged into one), Cc, Bcc; and
+ * which fields the caller gave. */
+static bool job_recipients(mail_job *j)
+{
+	uint32_t i;
+	if (!collect_addresses("To", ZSTR_VAL(j->to_line), ZSTR_LEN(j->to_line), &j->rcpt_list)) {
+		return false;
 	}
-	if (ZSTR_LEN(to_line)) {
-		smart_str_append(&to_value, to_line);
+	if (ZSTR_LEN(j->to_line)) {
+		smart_str_append(&j->to_value, j->to_line);
 	}
-	for (i = 0; i < h.count; i++) {
-		mail_header *f = &h.items[i];
+	for (i = 0; i < j->h.count; i++) {
+		mail_header *f = &j->h.items[i];
 		if (is(f->name, "To") || is(f->name, "Cc") || is(f->name, "Bcc")) {
-			if (!collect_addresses(ZSTR_VAL(f->name), ZSTR_VAL(f->value), ZSTR_LEN(f->value), &rcpt_list)) {
-				goto out;
+			if (!collect_addresses(ZSTR_VAL(f->name), ZSTR_VAL(f->value), ZSTR_LEN(f->value), &j->rcpt_list)) {
+				return false;
 			}
 			if (is(f->name, "To") && ZSTR_LEN(f->value)) {
-				if (to_value.s) {
-					smart_str_appends(&to_value, ", ");
+				if (j->to_value.s) {
+					smart_str_appends(&j->to_value, ", ");
 				}
-				smart_str_append(&to_value, f->value);
+				smart_str_append(&j->to_value, f->value);
 			}
 		} else if (is(f->name, "From")) {
-			if (!have_from && !collect_addresses("From", ZSTR_VAL(f->value), ZSTR_LEN(f->value), &from_list)) {
-				goto out;
+			if (!j->have_from && !collect_addresses("From", ZSTR_VAL(f->value), ZSTR_LEN(f->value), &j->from_list)) {
+				return false;
 			}
-			have_from = true;
+			j->have_from = true;
 		} else if (is(f->name, "Date")) {
-			have_date = true;
+			j->have_date = true;
 		} else if (is(f->name, "Message-ID")) {
-			have_msgid = true;
+			j->have_msgid = true;
 		} else if (is(f->name, "MIME-Version")) {
-			have_mime = true;
+			j->have_mime = true;
 		}
 	}
-	if (rcpt_list.count == 0) {
+	if (j->rcpt_list.count == 0) {
 		php_error_docref(NULL, E_WARNING, "No recipient: $to and the To, Cc and Bcc headers name no address");
-		goto out;
+		return false;
 	}
+	return true;
+}
 
-	/* the sender: the From field, else smtp.from, else sendmail_from */
-	if (!have_from) {
-		from_setting = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : php_setting_string("sendmail_from");
-		if (!from_setting[0]) {
+/* The sender: the From field, else smtp.from, else sendmail_from; the envelope's from -f when given. */
+static bool job_sender(mail_job *j, zend_string *params)
+{
+	if (!j->have_from) {
+		j->from_setting = SMTP_G(from) && SMTP_G(from)[0] ? SMTP_G(from) : php_setting_string("sendmail_from");
+		if (!j->from_setting[0]) {
 			php_error_docref(NULL, E_WARNING, "No sender: set a From header, smtp.from or sendmail_from");
-			goto out;
+			return false;
 		}
-		if (!collect_addresses(SMTP_G(from) && SMTP_G(from)[0] ? "smtp.from" : "sendmail_from", from_setting,
-			strlen(from_setting), &from_list)) {
-			goto out;
+		if (!collect_addresses(SMTP_G(from) && SMTP_G(from)[0] ? "smtp.from" : "sendmail_from", j->from_setting,
+			strlen(j->from_setting), &j->from_list)) {
+			return false;
 		}
 	}
-	if (from_list.count == 0) {
+	if (j->from_list.count == 0) {
 		php_error_docref(NULL, E_WARNING, "No sender: the From header names no address");
-		goto out;
+		return false;
 	}
-	from_addr = zend_string_copy(from_list.items[0].address);
-	env_from = envelope_from_params(params);
-	if (env_from && ZSTR_LEN(env_from) && !smtp_address_valid(ZSTR_VAL(env_from), ZSTR_LEN(env_from), 1, NULL)) {
-		php_error_docref(NULL, E_WARNING, "additional_params: -f \"%s\" is not a valid address", ZSTR_VAL(env_from));
-		goto out;
+	j->from_addr = zend_string_copy(j->from_list.items[0].address);
+	j->env_from = envelope_from_params(params);
+	if (j->env_from && ZSTR_LEN(j->env_from)
+		&& !smtp_address_valid(ZSTR_VAL(j->env_from), ZSTR_LEN(j->env_from), 1, NULL)) {
+		php_error_docref(NULL, E_WARNING, "additional_params: -f \"%s\" is not a valid address", ZSTR_VAL(j->env_from));
+		return false;
 	}
-	if (!env_from) {
-		env_from = zend_string_copy(from_addr);
+	if (!j->env_from) {
+		j->env_from = zend_string_copy(j->from_addr);
 	}
-
 	/* the body: long lines transfer-encoded rather than refused */
-	if (longest_line(ZSTR_VAL(message), ZSTR_LEN(message)) > SMTP_MAX_TEXT_LINE) {
-		body = encode_long_lines(message, &h, &add_cte);
-		if (!body) {
-			goto out;
-		}
-	} else {
-		body = zend_string_copy(message);
+	if (longest_line(ZSTR_VAL(j->message), ZSTR_LEN(j->message)) > SMTP_MAX_TEXT_LINE) {
+		j->body = encode_long_lines(j->message, &j->h, &j->add_cte);
+		return j->body != NULL;
 	}
+	j->body = zend_string_copy(j->message);
+	return true;
+}
 
-	/* the message: Date, Message-ID and From when missing, To, Subject, the caller's fields but To and Bcc */
-	if (!have_date) {
+/* Date, Message-ID and From when the caller gave none. */
+static bool write_missing_fields(mail_job *j, smart_str *raw)
+{
+	if (!j->have_date) {
 		zend_string *date = php_format_date("D, d M Y H:i:s O", sizeof("D, d M Y H:i:s O") - 1, time(NULL), 1);
-		smart_str_appends(&raw, "Date: ");
-		smart_str_append(&raw, date);
-		smart_str_appends(&raw, "\r\n");
+		smart_str_appends(raw, "Date: ");
+		smart_str_append(raw, date);
+		smart_str_appends(raw, "\r\n");
 		zend_string_release(date);
 	}
-	if (!have_msgid) {
+	if (!j->have_msgid) {
 		unsigned char rnd[16];
-		const char *at = zend_memrchr(ZSTR_VAL(from_addr), '@', ZSTR_LEN(from_addr));
+		const char *at = zend_memrchr(ZSTR_VAL(j->from_addr), '@', ZSTR_LEN(j->from_addr));
 		static const char hex[] = "0123456789abcdef";
+		size_t i, dl = at ? ZSTR_LEN(j->from_addr) - (size_t)(at + 1 - ZSTR_VAL(j->from_addr)) : 0;
 		smtp_php_random(NULL, rnd, sizeof(rnd));
-		smart_str_appends(&raw, "Message-ID: <");
+		smart_str_appends(raw, "Message-ID: <");
 		for (i = 0; i < sizeof(rnd); i++) {
-			smart_str_appendc(&raw, hex[rnd[i] >> 4]);
-			smart_str_appendc(&raw, hex[rnd[i] & 15]);
+			smart_str_appendc(raw, hex[rnd[i] >> 4]);
+			smart_str_appendc(raw, hex[rnd[i] & 15]);
 		}
-		smart_str_appendc(&raw, '@');
-		if (at && smtp_is_ascii(at + 1, ZSTR_LEN(from_addr) - (size_t)(at + 1 - ZSTR_VAL(from_addr)))) {
-			smart_str_appendl(&raw, at + 1, ZSTR_LEN(from_addr) - (size_t)(at + 1 - ZSTR_VAL(from_addr)));
+		smart_str_appendc(raw, '@');
+		if (at && smtp_is_ascii(at + 1, dl)) {
+			smart_str_appendl(raw, at + 1, dl);
 		} else {
-			smart_str_append(&raw, smtp_default_helo());
+			smart_str_append(raw, smtp_default_helo());
 		}
-		smart_str_appends(&raw, ">\r\n");
+		smart_str_appends(raw, ">\r\n");
 	}
-	if (!have_from) {
+	if (!j->have_from) {
 		/* the setting as written, display name included */
-		zend_string *name = zend_string_init("From", 4, 0), *v = zend_string_init(from_setting, strlen(from_setting), 0);
-		bool wrote = write_field(&raw, name, v);
+		zend_string *name = zend_string_init("From", 4, 0), *v = zend_string_init(j->from_setting, strlen(j->from_setting), 0);
+		bool wrote = write_field(raw, name, v);
 		zend_string_release(name);
 		zend_string_release(v);
-		if (!wrote) {
-			goto out;
-		}
+		return wrote;
 	}
-	if (to_value.s) {
+	return true;
+}
+
+/* To and Subject from the arguments. */
+static bool write_to_subject(mail_job *j, smart_str *raw)
+{
+	smtp_buf subj;
+	bool wrote = true;
+	if (j->to_value.s) {
 		zend_string *name = zend_string_init("To", 2, 0);
-		bool wrote;
-		smart_str_0(&to_value);
-		wrote = write_field(&raw, name, to_value.s);
+		smart_str_0(&j->to_value);
+		wrote = write_field(raw, name, j->to_value.s);
 		zend_string_release(name);
 		if (!wrote) {
-			goto out;
+			return false;
 		}
 	}
-	{
-		smtp_buf subj;
-		smtp_buf_init(&subj);
-		/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today); an ASCII
-		 * one is kept as written (it may hold encoded words already) */
-		if (!smtp_is_ascii(ZSTR_VAL(subject_line), ZSTR_LEN(subject_line))
-			&& smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(subject_line), ZSTR_LEN(subject_line), "UTF-8")
-			== SMTP_OK) {
-			smart_str_appendl(&raw, subj.data, subj.len);
-		} else {
-			zend_string *name = zend_string_init("Subject", 7, 0);
-			bool wrote = write_field(&raw, name, subject_line);
-			zend_string_release(name);
-			if (!wrote) {
-				smtp_buf_free(&subj);
-				goto out;
-			}
-		}
-		smtp_buf_free(&subj);
+	smtp_buf_init(&subj);
+	/* a non-ASCII subject becomes RFC 2047 words (UTF-8 assumed, as everywhere in PHP today); an ASCII
+	 * one is kept as written (it may hold encoded words already) */
+	if (!smtp_is_ascii(ZSTR_VAL(j->subject_line), ZSTR_LEN(j->subject_line))
+		&& smtp_mime_header_unstructured(&subj, "Subject", ZSTR_VAL(j->subject_line), ZSTR_LEN(j->subject_line),
+			"UTF-8") == SMTP_OK) {
+		smart_str_appendl(raw, subj.data, subj.len);
+	} else {
+		zend_string *name = zend_string_init("Subject", 7, 0);
+		wrote = write_field(raw, name, j->subject_line);
+		zend_string_release(name);
 	}
-	for (i = 0; i < h.count; i++) {
-		if (is(h.items[i].name, "Bcc") || is(h.items[i].name, "To")
-			|| (add_cte && is(h.items[i].name, "Content-Transfer-Encoding"))) {
+	smtp_buf_free(&subj);
+	return wrote;
+}
+
+/* The message: the fields mail() adds, the caller's fields but To and Bcc, then the body. */
+static bool job_write(mail_job *j)
+{
+	smart_str raw = {0};
+	uint32_t i;
+
+	if (!write_missing_fields(j, &raw) || !write_to_subject(j, &raw)) {
+		smart_str_free(&raw);
+		return false;
+	}
+	for (i = 0; i < j->h.count; i++) {
+		if (is(j->h.items[i].name, "Bcc") || is(j->h.items[i].name, "To")
+			|| (j->add_cte && is(j->h.items[i].name, "Content-Transfer-Encoding"))) {
 			continue;
 		}
-		if (!write_field(&raw, h.items[i].name, h.items[i].value)) {
-			goto out;
+		if (!write_field(&raw, j->h.items[i].name, j->h.items[i].value)) {
+			smart_str_free(&raw);
+			return false;
 		}
 	}
 	if (PG(mail_x_header)) {
@@ -1108,79 +1150,68 @@ bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message,
 		smart_str_append_printf(&raw, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s\r\n", uid, ZSTR_VAL(base));
 		zend_string_release(base);
 	}
-	if (add_cte) {
-		if (!have_mime) {
+	if (j->add_cte) {
+		if (!j->have_mime) {
 			smart_str_appends(&raw, "MIME-Version: 1.0\r\n");
 		}
 		smart_str_appends(&raw, "Content-Transfer-Encoding: quoted-printable\r\n");
 	}
 	smart_str_appends(&raw, "\r\n");
-	smart_str_append(&raw, body);
-	raw_str = smart_str_extract(&raw);
+	smart_str_append(&raw, j->body);
+	j->raw = smart_str_extract(&raw);
+	return true;
+}
 
-	/* the connection: the smtp.* settings through the option table's checks (see README) */
+/* The send: a client configured by the smtp.* settings through the option table's checks (see README);
+ * whatever stops it is a warning, as with mail(). */
+static bool job_send(mail_job *j)
+{
+	zval client_zv, result;
+	smtp_client_obj *c;
+	zend_string **rcpts;
+	bool ok = false;
+	uint32_t i;
+
 	object_init_ex(&client_zv, smtp_ce_Smtp);
 	c = smtp_client_from_obj(Z_OBJ(client_zv));
 	if (smtp_options_from_ini(c) != SUCCESS) {
 		exception_to_warning();
-		goto out;
+		zval_ptr_dtor(&client_zv);
+		return false;
 	}
 	if (!smtp_dkim_ini_attach(c)) {
-		goto out;
-	}
-
-	{
-		zval result;
-		zend_string **rcpts = safe_emalloc(rcpt_list.count, sizeof(zend_string *), 0);
-		for (i = 0; i < rcpt_list.count; i++) {
-			rcpts[i] = rcpt_list.items[i].address;
-		}
-		ZVAL_UNDEF(&result);
-		smtp_client_send_raw(c, raw_str, env_from, rcpts, rcpt_list.count, &result);
-		efree(rcpts);
-		if (EG(exception)) {
-			/* mail() fails with a warning, whatever stopped the send */
-			exception_to_warning();
-		} else {
-			ok = true;
-		}
-		zval_ptr_dtor(&result);
-		smtp_client_quit(c);
-	}
-
-out:
-	if (!Z_ISUNDEF(client_zv)) {
 		zval_ptr_dtor(&client_zv);
+		return false;
 	}
-	smart_str_free(&raw);
-	smart_str_free(&to_value);
-	headers_free(&h);
-	smtp_mailbox_list_free(&rcpt_list);
-	smtp_mailbox_list_free(&from_list);
-	if (to_line) {
-		zend_string_release(to_line);
+	rcpts = safe_emalloc(j->rcpt_list.count, sizeof(zend_string *), 0);
+	for (i = 0; i < j->rcpt_list.count; i++) {
+		rcpts[i] = j->rcpt_list.items[i].address;
 	}
-	if (subject_line) {
-		zend_string_release(subject_line);
+	ZVAL_UNDEF(&result);
+	smtp_client_send_raw(c, j->raw, j->env_from, rcpts, j->rcpt_list.count, &result);
+	efree(rcpts);
+	if (EG(exception)) {
+		exception_to_warning();
+	} else {
+		ok = true;
 	}
-	if (hdr) {
-		zend_string_release(hdr);
-	}
-	if (body) {
-		zend_string_release(body);
-	}
-	if (full_message) {
-		zend_string_release(full_message);
-	}
-	if (env_from) {
-		zend_string_release(env_from);
-	}
-	if (from_addr) {
-		zend_string_release(from_addr);
-	}
-	if (raw_str) {
-		zend_string_release(raw_str);
-	}
+	zval_ptr_dtor(&result);
+	smtp_client_quit(c);
+	zval_ptr_dtor(&client_zv);
+	return ok;
+}
+
+bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
+	zend_string *headers_str, zend_string *params)
+{
+	mail_job j;
+	bool ok;
+
+	memset(&j, 0, sizeof(j));
+	j.message = message;
+	ok = job_arguments(&j, to, subject, headers_ht, headers_str) && job_recipients(&j) && job_sender(&j, params)
+		&& job_write(&j) && job_send(&j);
+	job_free(&j);
 	return ok;
 }
 

@@ -374,6 +374,53 @@ void smtp_outgoing_set(smtp_outgoing *o, smtp_message_obj *m, zend_string *raw, 
 	r->count = r->cap = 0;
 }
 
+/* A Message: the recipients are its own unless given (to_from_message), the envelope sender the one given,
+ * else Sender (the address responsible), else From; its DSN when send() gives none (own_dsn). */
+static bool init_message(smtp_outgoing *o, smtp_message_obj *m, zend_string *from, bool to_from_message,
+	smtp_recipients *rcpts, bool own_dsn)
+{
+	zend_string *env_from;
+	if (to_from_message) {
+		smtp_recipients_add_list(rcpts, &m->to);
+		smtp_recipients_add_list(rcpts, &m->cc);
+		smtp_recipients_add_list(rcpts, &m->bcc);
+	}
+	if (rcpts->count == 0) {
+		zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
+		return false;
+	}
+	env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
+	if (!env_from) {
+		zend_argument_value_error(2, "must be given when the message has no From or Sender address");
+		return false;
+	}
+	smtp_outgoing_set(o, m, NULL, env_from, rcpts);
+	return !own_dsn || Z_TYPE(m->dsn) != IS_ARRAY
+		|| smtp_dsn_prepare(o, &m->dsn, "Smtp\\Message::dsn() option ") == SUCCESS;
+}
+
+/* A raw message (a string msg_str or a stream): sender and recipients must be given. */
+static bool init_raw(smtp_outgoing *o, zend_string *msg_str, zval *stream, zend_string *from, smtp_recipients *rcpts)
+{
+	if (!from) {
+		zend_argument_value_error(2, "must be given when the message is a %s", stream ? "stream" : "string");
+		return false;
+	}
+	if (rcpts->count == 0) {
+		zend_argument_value_error(3, "must name at least one recipient when the message is a %s",
+			stream ? "stream" : "string");
+		return false;
+	}
+	if (msg_str && !check_raw_message(msg_str, 1)) {
+		return false;
+	}
+	if (stream && !outgoing_set_stream(o, stream, 1)) {
+		return false;
+	}
+	smtp_outgoing_set(o, NULL, msg_str, from, rcpts);
+	return true;
+}
+
 bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, HashTable *to_ht, zend_string *to_str,
 	HashTable *dsn)
 {
@@ -411,46 +458,9 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 	if (dsn && smtp_dsn_normalize(dsn, &normal, 4) != SUCCESS) {
 		goto out;
 	}
-	if (msg_obj) {
-		smtp_message_obj *m = smtp_message_from_obj(msg_obj);
-		zend_string *env_from;
-		if (!to_ht && !to_str) {
-			smtp_recipients_add_list(&rcpts, &m->to);
-			smtp_recipients_add_list(&rcpts, &m->cc);
-			smtp_recipients_add_list(&rcpts, &m->bcc);
-		}
-		if (rcpts.count == 0) {
-			zend_argument_value_error(3, "must not be empty when the message has no To, Cc or Bcc address");
-			goto out;
-		}
-		/* the envelope sender: the one given, else Sender (the address responsible), else From */
-		env_from = from ? from : m->sender_address ? m->sender_address : m->from_address;
-		if (!env_from) {
-			zend_argument_value_error(2, "must be given when the message has no From or Sender address");
-			goto out;
-		}
-		smtp_outgoing_set(o, m, NULL, env_from, &rcpts);
-		/* send()'s $dsn replaces the message's own */
-		if (!dsn && Z_TYPE(m->dsn) == IS_ARRAY && smtp_dsn_prepare(o, &m->dsn, "Smtp\\Message::dsn() option ") != SUCCESS) {
-			goto out;
-		}
-	} else {
-		if (!from) {
-			zend_argument_value_error(2, "must be given when the message is a %s", stream ? "stream" : "string");
-			goto out;
-		}
-		if (rcpts.count == 0) {
-			zend_argument_value_error(3, "must name at least one recipient when the message is a %s",
-				stream ? "stream" : "string");
-			goto out;
-		}
-		if (msg_str && !check_raw_message(msg_str, 1)) {
-			goto out;
-		}
-		if (stream && !outgoing_set_stream(o, stream, 1)) {
-			goto out;
-		}
-		smtp_outgoing_set(o, NULL, msg_str, from, &rcpts);
+	if (msg_obj ? !init_message(o, smtp_message_from_obj(msg_obj), from, !to_ht && !to_str, &rcpts, !dsn)
+		: !init_raw(o, msg_str, stream, from, &rcpts)) {
+		goto out;
 	}
 	if (dsn && smtp_dsn_prepare(o, &normal, "Smtp::send(): Argument #4 ($dsn) ") != SUCCESS) {
 		goto out;
