@@ -10,6 +10,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_closures.h"
+#include "zend_interfaces.h"
 #include "ext/standard/file.h"
 #include "ext/hash/php_hash.h"
 #include "ext/hash/php_hash_sha.h"
@@ -335,13 +336,12 @@ static const char *ini_string(const char *name)
 }
 
 /* smtp.password only with smtp.username (without one no AUTH is done); smtp.password_provider, the name
- * of a function or "Class::method", instead of it when set */
+ * of a function or "Class::method", instead of it when set: as a callable the option takes (a string there
+ * is the password itself), a Closure of the function or a [class, method] array */
 static bool password_from_ini(const smtp_option *opt, zval *out)
 {
-	const char *provider = ini_string("smtp.password_provider");
-	zend_fcall_info_cache fcc;
-	zval name;
-	bool ok;
+	const char *provider = ini_string("smtp.password_provider"), *method;
+	zend_function *fn = NULL;
 
 	if (!ini_string("smtp.username")[0]) {
 		return true;
@@ -350,16 +350,28 @@ static bool password_from_ini(const smtp_option *opt, zval *out)
 		ZVAL_STRING(out, ini_string(opt->ini));
 		return true;
 	}
-	/* a Closure of it, as the option takes callables (a string there is the password itself) */
-	ZVAL_STRING(&name, provider);
-	ok = zend_is_callable_ex(&name, NULL, 0, NULL, &fcc, NULL);
-	zval_ptr_dtor(&name);
-	if (!ok) {
+	if ((method = strstr(provider, "::")) != NULL) {
+		array_init_size(out, 2);
+		add_next_index_stringl(out, provider, (size_t)(method - provider));
+		add_next_index_string(out, method + 2);
+		if (zend_is_callable(out, 0, NULL)) {
+			return true;
+		}
+		zval_ptr_dtor(out);
+		ZVAL_UNDEF(out);
+	} else {
+		const char *name = provider + (provider[0] == '\\');
+		zend_string *lc = zend_string_alloc(strlen(name), 0);
+		zend_str_tolower_copy(ZSTR_VAL(lc), name, strlen(name));
+		fn = zend_hash_find_ptr(EG(function_table), lc);
+		zend_string_release(lc);
+	}
+	if (!fn) {
 		smtp_throw(smtp_ce_AuthenticationException, 0, NULL, NULL, false, "smtp.password_provider \"%s\" is not a "
 			"function or static method that can be called; no AUTH was sent", provider);
 		return false;
 	}
-	zend_create_fake_closure(out, fcc.function_handler, fcc.function_handler->common.scope, fcc.called_scope, NULL);
+	zend_create_fake_closure(out, fn, NULL, NULL, NULL);
 	return true;
 }
 
@@ -451,7 +463,8 @@ static const smtp_option *find_option(zend_string *name)
 {
 	size_t i;
 	for (i = 0; i < OPTION_COUNT; i++) {
-		if (zend_string_equals_cstr(name, options_table[i].name, strlen(options_table[i].name))) {
+		size_t len = strlen(options_table[i].name);
+		if (ZSTR_LEN(name) == len && memcmp(ZSTR_VAL(name), options_table[i].name, len) == 0) {
 			return &options_table[i];
 		}
 	}
