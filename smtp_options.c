@@ -380,25 +380,25 @@ static bool password_from_ini(const smtp_option *opt, zval *out)
 #define OFF(field) offsetof(smtp_client_obj, field)
 
 static const smtp_option options_table[] = {
-	/* name                    kind              field                       setter          default  key    php.ini              INI reader */
-	{"tls",                    SMTP_OPT_INT,     OFF(tls_mode),              set_tls,        SMTP_TLS_STARTTLS, true, "smtp.tls", NULL},
-	{"timeout",                SMTP_OPT_SECONDS, OFF(timeout),               set_seconds,    30.0,    false, "smtp.timeout",      NULL},
-	{"command_timeout",        SMTP_OPT_SECONDS, OFF(command_timeout),       set_seconds,    300.0,   false, "smtp.timeout",      NULL},
-	{"data_timeout",           SMTP_OPT_SECONDS, OFF(data_timeout),          set_seconds,    600.0,   false, "smtp.timeout",      NULL},
-	{"helo",                   SMTP_OPT_STRING,  OFF(helo),                  set_helo,       0,       true,  "smtp.helo",         NULL},
-	{"context",                SMTP_OPT_ZVAL,    OFF(context),               set_context,    0,       true,  NULL,                NULL},
-	{"username",               SMTP_OPT_STRING,  OFF(username),              set_username,   0,       true,  "smtp.username",     NULL},
-	{"password",               SMTP_OPT_STRING,  OFF(password),              set_password,   0,       true,  "smtp.password",     password_from_ini},
-	{"auth",                   SMTP_OPT_INT,     OFF(auth_mech),             set_auth,       SMTP_AUTH_AUTO, true, "smtp.auth",   NULL},
-	{"round_robin",            SMTP_OPT_BOOL,    OFF(round_robin),           set_bool,       0,       false, NULL,                NULL},
-	{"allow_plaintext_auth",   SMTP_OPT_BOOL,    OFF(allow_plaintext_auth),  set_bool,       0,       true,  NULL,                NULL},
-	{"pipelining",             SMTP_OPT_BOOL,    OFF(pipelining),            set_bool,       1,       false, NULL,                NULL},
-	{"chunking",               SMTP_OPT_BOOL,    OFF(chunking),              set_bool,       1,       false, NULL,                NULL},
-	{"partial",                SMTP_OPT_BOOL,    OFF(partial),               set_bool,       0,       false, NULL,                NULL},
-	{"logger",                 SMTP_OPT_ZVAL,    OFF(logger),                set_logger,     0,       false, NULL,                NULL},
-	{"persistent",             SMTP_OPT_ZVAL,    OFF(persistent),            set_persistent, 0,       true,  NULL,                NULL},
+	/* name, kind, field, setter, default, part of the persistent key, php.ini setting, php.ini reader */
+	{"tls", SMTP_OPT_INT, OFF(tls_mode), set_tls, SMTP_TLS_STARTTLS, true, "smtp.tls", NULL},
+	{"timeout", SMTP_OPT_SECONDS, OFF(timeout), set_seconds, 30.0, false, "smtp.timeout", NULL},
+	{"command_timeout", SMTP_OPT_SECONDS, OFF(command_timeout), set_seconds, 300.0, false, "smtp.timeout", NULL},
+	{"data_timeout", SMTP_OPT_SECONDS, OFF(data_timeout), set_seconds, 600.0, false, "smtp.timeout", NULL},
+	{"helo", SMTP_OPT_STRING, OFF(helo), set_helo, 0, true, "smtp.helo", NULL},
+	{"context", SMTP_OPT_ZVAL, OFF(context), set_context, 0, true, NULL, NULL},
+	{"username", SMTP_OPT_STRING, OFF(username), set_username, 0, true, "smtp.username", NULL},
+	{"password", SMTP_OPT_STRING, OFF(password), set_password, 0, true, "smtp.password", password_from_ini},
+	{"auth", SMTP_OPT_INT, OFF(auth_mech), set_auth, SMTP_AUTH_AUTO, true, "smtp.auth", NULL},
+	{"round_robin", SMTP_OPT_BOOL, OFF(round_robin), set_bool, 0, false, NULL, NULL},
+	{"allow_plaintext_auth", SMTP_OPT_BOOL, OFF(allow_plaintext_auth), set_bool, 0, true, NULL, NULL},
+	{"pipelining", SMTP_OPT_BOOL, OFF(pipelining), set_bool, 1, false, NULL, NULL},
+	{"chunking", SMTP_OPT_BOOL, OFF(chunking), set_bool, 1, false, NULL, NULL},
+	{"partial", SMTP_OPT_BOOL, OFF(partial), set_bool, 0, false, NULL, NULL},
+	{"logger", SMTP_OPT_ZVAL, OFF(logger), set_logger, 0, false, NULL, NULL},
+	{"persistent", SMTP_OPT_ZVAL, OFF(persistent), set_persistent, 0, true, NULL, NULL},
 	/* smtp_mail() takes the signer of smtp.dkim_* from smtp_dkim_ini_attach() */
-	{"dkim",                   SMTP_OPT_OTHER,   OFF(dkim),                  set_dkim,       0,       false, NULL,                NULL},
+	{"dkim", SMTP_OPT_OTHER, OFF(dkim), set_dkim, 0, false, NULL, NULL},
 };
 
 #define OPTION_COUNT (sizeof(options_table) / sizeof(options_table[0]))

@@ -5,11 +5,13 @@
  *
  *   smtp_options.h     the option table of Smtp (constructor, defaults, persistent key, php.ini)
  *   smtp_client.h      class Smtp: the object, its operations and connection life
+ *   smtp_hosts.h       the hosts it connects to: the host argument, smtp.host's list, round robin
  *   smtp_connection.h  one connection: stream, session, TLS/AUTH state, persistent link
  *   smtp_transport.h   PHP streams: connect, read, write, TLS, liveness
  *   smtp_persistent.h  connections kept across requests
  *   smtp_outgoing.h    one message to send (send(), sendBatch(), smtp_mail()) and its Smtp\Result
  *   smtp_exceptions.h  Smtp\Exception and family; status to exception
+ *   smtp_dkim_binding.h DKIM signing and S/MIME of an outgoing message (smtp_dkim.c, smtp_smime.c)
  *
  * The SMTP protocol itself lives in protocol/ (no PHP header there).
  */
