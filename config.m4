@@ -11,7 +11,7 @@ if test "$PHP_SMTP" != "no"; then
   PHP_SETUP_OPENSSL([SMTP_SHARED_LIBADD], [], [AC_MSG_ERROR([smtp needs OpenSSL's libcrypto for DKIM])])
   PHP_SUBST([SMTP_SHARED_LIBADD])
   SMTP_BINDING_SOURCES="smtp.c smtp_client.c smtp_client_connect.c smtp_options.c smtp_hosts.c smtp_connection.c \
-    smtp_outgoing.c smtp_result.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c \
+    smtp_outgoing.c smtp_result.c smtp_ini.c smtp_message.c smtp_transport.c smtp_exceptions.c smtp_mail.c \
     smtp_batch.c smtp_persistent.c smtp_dsn.c smtp_idn.c smtp_dkim.c smtp_smime.c"
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/data.c protocol/auth.c protocol/md5.c \
     protocol/session.c protocol/check.c protocol/encode.c protocol/mime.c protocol/sha256.c protocol/dkim.c \

@@ -17,6 +17,7 @@
 
 #include "smtp_options.h"
 #include "smtp_hosts.h"
+#include "smtp_ini.h"
 #include "smtp_transport.h"
 #include "smtp_exceptions.h"
 #include "smtp_dkim_binding.h"

@@ -11,6 +11,7 @@
  *   smtp_persistent.h  connections kept across requests
  *   smtp_outgoing.h    one message to send (send(), sendBatch(), smtp_mail()) and its Smtp\Result
  *   smtp_exceptions.h  Smtp\Exception and family; status to exception
+ *   smtp_ini.h         the smtp.* php.ini settings and the server smtp_mail() sends to
  *   smtp_dkim_binding.h DKIM signing and S/MIME of an outgoing message (smtp_dkim.c, smtp_smime.c)
  *
  * The SMTP protocol itself lives in protocol/ (no PHP header there).
@@ -156,15 +157,6 @@ zend_result smtp_message_add_header(smtp_message_obj *m, zend_string *name, zend
 int smtp_parse_tls_mode(const char *s);
 /* An AUTH mechanism name (any case), or -1 (smtp_options.c). */
 int smtp_parse_auth_mech(const char *s, size_t len);
-/* The smtp.* INI values (smtp_mail.c): smtp.tls as a mode (-1 auto, -2 invalid), the host, HELO, From and
- * password provider checks the INI handlers use (they must not throw: they also run at startup). */
-int smtp_ini_tls_mode(const char *s);
-bool smtp_ini_host_valid(const char *s);
-bool smtp_ini_helo_valid(const char *s);
-bool smtp_ini_from_valid(const char *s, size_t len);
-bool smtp_ini_callable_name_valid(const char *s);
-/* The server smtp_mail() sends to: smtp.host/smtp.port/smtp.tls, else PHP's SMTP and smtp_port (see README). */
-void smtp_mail_server(const char **host, zend_long *port, int *tls_mode);
 /* Make PHP's mail() use smtp_mail() (smtp.override_mail=1). */
 void smtp_mail_override_install(void);
 
