@@ -10,7 +10,7 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
 
 /* ---- mailbox lists ------------------------------------------------------------------------------- */
 

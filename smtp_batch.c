@@ -29,7 +29,9 @@
 #include "zend_interfaces.h"
 #include "ext/spl/spl_iterators.h"
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_outgoing.h"
+#include "smtp_exceptions.h"
 
 #define BUILD_MAX_ITEMS 256   /* messages built (and handed to the core) at once */
 #define BUILD_MAX_FILES 64    /* attachment files open at once, about */
@@ -312,12 +314,12 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 			continue;
 		}
 
-		st = smtp_session_send_batch(c->session, items, k);
+		st = smtp_session_send_batch(c->conn.session, items, k);
 		b->sent_any = true;
 		if (st != SMTP_OK) {
 			find_in_flight(items, k, st, in_flight);
-			snprintf(b->lost, sizeof(b->lost), "%s", smtp_session_error(c->session)[0]
-				? smtp_session_error(c->session) : smtp_status_name(st));
+			snprintf(b->lost, sizeof(b->lost), "%s", smtp_session_error(c->conn.session)[0]
+				? smtp_session_error(c->conn.session) : smtp_status_name(st));
 		} else {
 			memset(in_flight, 0, k * sizeof(*in_flight));
 		}
@@ -337,7 +339,7 @@ static bool send_range(batch *b, uint32_t start, uint32_t end)
 					b->progress = true;
 				}
 				record(&b->results[map[j]], &b->out[map[j]], &items[j]);
-				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->session)
+				if (items[j].status == SMTP_ERR_STATE && c->logger_exception && smtp_session_aborted(c->conn.session)
 					&& Z_TYPE(b->results[map[j]]) == IS_OBJECT) {
 					/* given up because the logger threw: that exception is the reason */
 					GC_ADDREF(c->logger_exception);

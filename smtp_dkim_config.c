@@ -17,7 +17,7 @@
 #include "SAPI.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
-#include "php_smtp.h"
+#include "smtp_private.h"
 #include "protocol/smtp_dkim.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_dkim_keys.h"

@@ -13,7 +13,7 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
 #include "smtp_headers.h"
 #include "smtp_mail_args.h"
 

@@ -11,7 +11,7 @@
 #include "php.h"
 #include "zend_smart_str.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
 #include "smtp_headers.h"
 #include "smtp_mail_args.h"
 #include "smtp_mail_message.h"
@@ -104,19 +104,6 @@ bool smtp_mail_write_field(smart_str *out, zend_string *name, zend_string *value
 	}
 	zend_string_release(v);
 	return ok;
-}
-
-size_t smtp_longest_line(const char *p, size_t len)
-{
-	size_t i, line = 0, longest = 0;
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\r' || p[i] == '\n') {
-			line = 0;
-		} else if (++line > longest) {
-			longest = line;
-		}
-	}
-	return longest;
 }
 
 /* Soft line breaks in quoted-printable text whose lines are too long, never inside an =XX. */

@@ -12,8 +12,7 @@
 /* One header field, folded; a word too long for a line is encoded in an unstructured field, else refused
  * with a warning (false). */
 bool smtp_mail_write_field(smart_str *out, zend_string *name, zend_string *value);
-/* The length of the longest line of p (CR and LF both end a line), to hold it against SMTP_MAX_TEXT_LINE. */
-size_t smtp_longest_line(const char *p, size_t len);
+
 /* The message body with its long lines re-encoded as its Content-Type and Content-Transfer-Encoding (in h)
  * allow; *add_cte tells the caller to declare quoted-printable. A warning and NULL when impossible. */
 zend_string *smtp_mail_encode_long_lines(zend_string *body, smtp_mail_headers *h, bool *add_cte);

@@ -15,7 +15,9 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "php_smtp.h"
+#include "smtp_outgoing.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 
 static zend_object_handlers smtp_message_handlers;
 

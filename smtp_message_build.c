@@ -13,7 +13,9 @@
 #include "ext/date/php_date.h"
 #include "ext/random/php_random.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 
 typedef struct smtp_file_source {
 	smtp_source src;

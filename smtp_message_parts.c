@@ -12,7 +12,7 @@
 #include "zend_smart_str.h"
 #include "ext/standard/php_string.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
 
 #define THIS_MESSAGE() smtp_message_from_obj(Z_OBJ_P(ZEND_THIS))
 

@@ -9,7 +9,10 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_private.h"
+#include "smtp_outgoing.h"
+#include "smtp_exceptions.h"
+#include "smtp_client.h"
 
 /* ---- Smtp::render(): the bytes send() would transmit ------------------------------------------------ */
 

@@ -185,6 +185,8 @@ const char *smtp_capability_param(const smtp_capabilities *caps, const char *key
 /* ---- checks on user input ----------------------------------------------------------------------- */
 
 /* 1 when s contains CR, LF or NUL. */
+/* The length of the longest line in octets, CR and LF both ending a line (RFC 5321: at most 998). */
+size_t smtp_longest_line(const char *p, size_t len);
 int smtp_has_line_break(const char *s, size_t len);
 /* 1 when s is valid UTF-8 (no overlongs, no surrogates). */
 int smtp_utf8_valid(const char *s, size_t len);

@@ -1059,6 +1059,9 @@ static void test_deadlines(void)
 
 static void test_input_checks(void)
 {
+	CHECK(smtp_longest_line("", 0) == 0);
+	CHECK(smtp_longest_line("ab\r\nabcd\nx", 11) == 4);
+	CHECK(smtp_longest_line("abc\rde", 6) == 3);
 	script sc;
 	smtp_session *s;
 	smtp_send_result res;
