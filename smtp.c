@@ -1,10 +1,8 @@
 /*
  * smtp.c - the smtp extension's module: class registration, INI, phpinfo().
  *
- * The binding is split by concept: smtp_client.c (class Smtp), smtp_message.c (Smtp\Message),
- * smtp_transport.c (the core's transport on PHP streams), smtp_exceptions.c (status -> exception),
- * smtp_mail.c (smtp_mail() and the mail() override), smtp_batch.c (Smtp::sendBatch()),
- * smtp_persistent.c (connections kept across requests). The protocol is in protocol/.
+ * The binding is split by concept, one header each (see smtp_private.h for the list). The protocol is in
+ * protocol/.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -12,12 +10,15 @@
 
 #include "php.h"
 #include "php_ini.h"
-#include "SAPI.h"
 #include "zend_attributes.h"
 #include "ext/standard/info.h"
+#include "zend_smart_str.h"
 #include "ext/spl/spl_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_persistent.h"
+#include "smtp_transport.h"
+#include "smtp_ini.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_arginfo.h"
 
@@ -33,116 +34,6 @@ zend_class_entry *smtp_ce_AuthenticationException;
 zend_class_entry *smtp_ce_ResponseException;
 zend_class_entry *smtp_ce_RecipientException;
 
-/*
- * A php.ini value that cannot be used: at startup a warning naming the setting and the default kept (the
- * engine then applies the default); from ini_set() a warning naming the setting, and ini_set() fails.
- */
-static zend_result ini_refuse(zend_ini_entry *entry, zend_string *value, int stage, const char *expected,
-	const char *default_value)
-{
-	if (stage == ZEND_INI_STAGE_STARTUP) {
-		php_error_docref(NULL, E_WARNING, "%s = \"%s\" in the configuration is invalid (it must be %s); "
-			"the default \"%s\" is used", ZSTR_VAL(entry->name), value ? ZSTR_VAL(value) : "", expected,
-			default_value);
-	} else if (stage != ZEND_INI_STAGE_SHUTDOWN && stage != ZEND_INI_STAGE_DEACTIVATE) {
-		php_error_docref(NULL, E_WARNING, "%s must be %s, \"%s\" given", ZSTR_VAL(entry->name), expected,
-			value ? ZSTR_VAL(value) : "");
-	}
-	return FAILURE;
-}
-
-/*
- * smtp.tls: "auto" (implicit TLS on port 465, else STARTTLS), a mode name, or its number. php.ini's parser
- * turns unquoted none, off, no, false and null into the empty string, so empty means no TLS.
- */
-static ZEND_INI_MH(OnUpdateSmtpTls)
-{
-	if (new_value && smtp_ini_tls_mode(ZSTR_VAL(new_value)) == -2) {
-		return ini_refuse(entry, new_value, stage,
-			"auto, starttls, implicit, opportunistic or none (also written off)", "auto");
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-static ZEND_INI_MH(OnUpdateSmtpPort)
-{
-	const char *s = new_value ? ZSTR_VAL(new_value) : "";
-	char *end;
-	zend_long port = ZEND_STRTOL(s, &end, 10);
-	while (*end == ' ' || *end == '\t') {
-		end++;
-	}
-	if (end == s || *end || port < 0 || port > 65535) {
-		return ini_refuse(entry, new_value, stage, "a port number from 0 (automatic) to 65535", "0");
-	}
-	return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-static ZEND_INI_MH(OnUpdateSmtpTimeout)
-{
-	const char *s = new_value ? ZSTR_VAL(new_value) : "", *end;
-	double t = zend_strtod(s, &end);
-	if (end == s || *end || !(t > 0) || !zend_finite(t) || t > 86400) {
-		return ini_refuse(entry, new_value, stage, "a number of seconds greater than 0", "30");
-	}
-	return OnUpdateReal(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-/* smtp.host: empty (then PHP's SMTP setting), a host name or an IP address */
-static ZEND_INI_MH(OnUpdateSmtpHost)
-{
-	if (new_value && ZSTR_LEN(new_value) && !smtp_ini_host_valid(ZSTR_VAL(new_value))) {
-		return ini_refuse(entry, new_value, stage, "a host name or an IP address", "");
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-/* smtp.helo: empty (the machine's name) or a name for EHLO */
-static ZEND_INI_MH(OnUpdateSmtpHelo)
-{
-	if (new_value && ZSTR_LEN(new_value) && !smtp_ini_helo_valid(ZSTR_VAL(new_value))) {
-		return ini_refuse(entry, new_value, stage, "empty or a name for EHLO (printable ASCII, no spaces)", "");
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-/* smtp.from: empty (then sendmail_from) or one mailbox, "user@example.com" or "Name <user@example.com>" */
-static ZEND_INI_MH(OnUpdateSmtpFrom)
-{
-	if (new_value && ZSTR_LEN(new_value) && !smtp_ini_from_valid(ZSTR_VAL(new_value), ZSTR_LEN(new_value))) {
-		return ini_refuse(entry, new_value, stage,
-			"empty or one address, user@example.com or Name <user@example.com>", "");
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-/* phpinfo() shows whether a password is set, never the password */
-static ZEND_INI_DISP(smtp_password_displayer)
-{
-	zend_string *value = type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified ? ini_entry->orig_value
-		: ini_entry->value;
-	if (value && ZSTR_LEN(value)) {
-		PUTS("********");
-	} else if (sapi_module.phpinfo_as_text) {
-		PUTS("no value");
-	} else {
-		PUTS("<i>no value</i>");
-	}
-}
-
-PHP_INI_BEGIN()
-	STD_PHP_INI_ENTRY("smtp.host", "", PHP_INI_ALL, OnUpdateSmtpHost, host, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.port", "0", PHP_INI_ALL, OnUpdateSmtpPort, port, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.tls", "auto", PHP_INI_ALL, OnUpdateSmtpTls, tls, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.username", "", PHP_INI_ALL, OnUpdateString, username, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY_EX("smtp.password", "", PHP_INI_ALL, OnUpdateString, password, zend_smtp_globals,
-		smtp_globals, smtp_password_displayer)
-	STD_PHP_INI_ENTRY("smtp.helo", "", PHP_INI_ALL, OnUpdateSmtpHelo, helo, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.timeout", "30", PHP_INI_ALL, OnUpdateSmtpTimeout, timeout, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.from", "", PHP_INI_ALL, OnUpdateSmtpFrom, from, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_BOOLEAN("smtp.override_mail", "0", PHP_INI_SYSTEM, OnUpdateBool, override_mail, zend_smtp_globals,
-		smtp_globals)
-PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(smtp)
 {
@@ -162,7 +53,7 @@ static PHP_GSHUTDOWN_FUNCTION(smtp)
 
 static PHP_MINIT_FUNCTION(smtp)
 {
-	REGISTER_INI_ENTRIES();
+	smtp_ini_minit(type, module_number);
 
 	smtp_ce_Smtp = register_class_Smtp();
 	smtp_ce_Smtp->create_object = smtp_client_create;
@@ -190,7 +81,7 @@ static PHP_MINIT_FUNCTION(smtp)
 
 static PHP_MSHUTDOWN_FUNCTION(smtp)
 {
-	UNREGISTER_INI_ENTRIES();
+	smtp_ini_mshutdown(type, module_number);
 	return SUCCESS;
 }
 
@@ -210,7 +101,19 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "SMTP client", "enabled");
 	php_info_print_table_row(2, "Version", PHP_SMTP_VERSION);
 	php_info_print_table_row(2, "TLS (through ext/openssl streams)", smtp_tls_available() ? "available" : "unavailable");
-	php_info_print_table_row(2, "AUTH mechanisms", "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER");
+	{
+		/* the core's mechanism table, so a new mechanism shows up here by itself */
+		smart_str names = {0};
+		size_t i, n;
+		const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+		for (i = 0; i < n; i++) {
+			smart_str_appends(&names, i ? ", " : "");
+			smart_str_appends(&names, m[i].name);
+		}
+		smart_str_0(&names);
+		php_info_print_table_row(2, "AUTH mechanisms", ZSTR_VAL(names.s));
+		smart_str_free(&names);
+	}
 	php_info_print_table_row(2, "Extensions used", "PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE, DSN, "
 		"ENHANCEDSTATUSCODES, STARTTLS");
 	php_info_print_table_row(2, "mail() override", SMTP_G(override_mail) ? "active" : "off");

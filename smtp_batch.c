@@ -252,7 +252,7 @@ void smtp_batch_settle_item(smtp_batch *b, smtp_batch_link *l, uint32_t index, s
 		l->progress = true;
 	}
 	record(slot, &b->out[index], it);
-	if (it->status == SMTP_ERR_STATE && b->c->logger_exception && c->session && smtp_session_aborted(c->session)
+	if (it->status == SMTP_ERR_STATE && b->c->logger_exception && c->conn.session && smtp_session_aborted(c->conn.session)
 		&& Z_TYPE_P(slot) == IS_OBJECT) {
 		/* given up because the logger threw: that exception is the reason */
 		GC_ADDREF(b->c->logger_exception);
@@ -262,7 +262,7 @@ void smtp_batch_settle_item(smtp_batch *b, smtp_batch_link *l, uint32_t index, s
 
 void smtp_batch_link_lost(smtp_batch_link *l, smtp_status st)
 {
-	const char *err = l->c->session ? smtp_session_error(l->c->session) : "";
+	const char *err = l->c->conn.session ? smtp_session_error(l->c->conn.session) : "";
 	snprintf(l->lost, sizeof(l->lost), "%s", err[0] ? err : smtp_status_name(st));
 	smtp_client_after_error(l->c);
 }
@@ -382,7 +382,7 @@ static bool send_range(smtp_batch *b, uint32_t start, uint32_t end)
 			continue;
 		}
 
-		st = smtp_session_send_batch(c->session, items, k);
+		st = smtp_session_send_batch(c->conn.session, items, k);
 		b->sent_any = true;
 		l->used = true;
 		if (st != SMTP_OK) {

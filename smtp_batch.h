@@ -5,7 +5,9 @@
 #ifndef SMTP_BATCH_H
 #define SMTP_BATCH_H
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_outgoing.h"
+#include "smtp_exceptions.h"
 
 #define SMTP_BATCH_MAX_CONNECTIONS 64   /* more is a mistake, not a plan: servers limit clients well below */
 

@@ -125,8 +125,8 @@ static void sync_logger_exception(smtp_batch *b)
 			GC_ADDREF(ex);
 			c->logger_exception = ex;
 		}
-		if (c->session && !smtp_session_aborted(c->session)) {
-			smtp_session_abort(c->session);
+		if (c->conn.session && !smtp_session_aborted(c->conn.session)) {
+			smtp_session_abort(c->conn.session);
 		}
 	}
 }
@@ -201,7 +201,7 @@ static bool open_link(parallel *p, uint32_t k)
 	if (!smtp_batch_connect(b, l)) {
 		return false;
 	}
-	l->run = smtp_batch_run_new(l->c->session);
+	l->run = smtp_batch_run_new(l->c->conn.session);
 	if (!l->run) {
 		zend_throw_error(NULL, "Out of memory");
 		l->dead = true;
@@ -355,7 +355,7 @@ static void collect_link(parallel *p, uint32_t k)
 /* Bytes PHP's stream layer holds that poll() cannot see. */
 static bool stream_buffered(smtp_client_obj *c)
 {
-	php_stream *stream = smtp_transport_stream(c);
+	php_stream *stream = smtp_connection_stream(&c->conn);
 	return stream && stream->writepos > stream->readpos;
 }
 
@@ -391,7 +391,7 @@ static void wait_and_collect(parallel *p, int max_ms)
 		}
 		link_of[n] = k;
 		ready[n] = false;
-		stream = smtp_transport_stream(l->c);
+		stream = smtp_connection_stream(&l->c->conn);
 		if (smtp_batch_run_has_input(l->run) || stream_buffered(l->c) || !stream
 			|| php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL, (void **)&fd, 0)
 				!= SUCCESS || fd == (php_socket_t)-1) {

@@ -4,7 +4,8 @@
 #ifndef SMTP_DKIM_BINDING_H
 #define SMTP_DKIM_BINDING_H
 
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_outgoing.h"
 
 /* Parse option "dkim" (one signer array or a list of them); loads the keys. Throws (what names the option
  * in the message) and returns NULL. */

@@ -27,7 +27,8 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "php_smtp.h"
+#include "smtp_outgoing.h"
+#include "smtp_exceptions.h"
 
 #define ENVID_MAX 100 /* RFC 3461 4.4: the xtext-encoded ENVID */
 #define ORCPT_MAX 500 /* RFC 3461 4.2: the encoded ORCPT value */

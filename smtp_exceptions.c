@@ -17,7 +17,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_exceptions.h"
 
 #define PROP(name) name, sizeof(name) - 1
 

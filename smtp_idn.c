@@ -15,7 +15,8 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_outgoing.h"
+#include "smtp_exceptions.h"
 
 static bool intl_loaded(void)
 {

@@ -21,7 +21,10 @@
 
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
-#include "php_smtp.h"
+#include "smtp_client.h"
+#include "smtp_outgoing.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 #include "smtp_dkim_binding.h"
 
 /* PEM text: the string itself, or the file it names. NULL (ValueError thrown) when neither. */

@@ -1,5 +1,6 @@
 /*
- * smtp_transport.c - the core's transport (smtp_core.h) on PHP streams.
+ * smtp_transport.c - PHP streams as the core's transport needs them (smtp_transport.h): connect, read and
+ * write with a deadline, TLS, liveness, close. The connection holding the stream is smtp_connection.c's.
  *
  * The socket is a "tcp://" stream from php_stream_xport_create(); TLS (implicit, or after STARTTLS) is
  * php_stream_xport_crypto_setup() + _enable() on that same stream, so certificate checks, the ssl context
@@ -22,7 +23,8 @@
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 
-#include "php_smtp.h"
+#include "smtp_transport.h"
+#include "smtp_exceptions.h"
 
 /* ---- quiet calls into the stream layer --------------------------------------------------------- */
 
@@ -84,34 +86,10 @@ bool smtp_tls_available(void)
 	return zend_hash_str_exists(php_stream_xport_get_hash(), "ssl", sizeof("ssl") - 1);
 }
 
-php_stream *smtp_transport_stream(smtp_client_obj *c)
+bool smtp_stream_idle_input(php_stream *stream)
 {
-	if (!c->stream) {
-		return NULL;
-	}
-	/* closed under us (get_resources() + fclose(), or the end of the request): forget it */
-	if (!c->stream_res || c->stream_res->ptr != c->stream
-		|| (c->stream_res->type != php_file_le_stream() && c->stream_res->type != php_file_le_pstream())) {
-		c->stream = NULL;
-		if (c->stream_res) {
-			zend_list_delete(c->stream_res);
-			c->stream_res = NULL;
-		}
-		c->open = false;
-		c->authenticated = false;
-		return NULL;
-	}
-	return c->stream;
-}
-
-bool smtp_transport_idle_input(smtp_client_obj *c)
-{
-	php_stream *stream = smtp_transport_stream(c);
 	php_socket_t fd = (php_socket_t)-1;
 
-	if (!stream) {
-		return true;
-	}
 	if (php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT, (void **)&fd, 0) != SUCCESS
 		|| fd == (php_socket_t)-1) {
 		return php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL)
@@ -120,27 +98,17 @@ bool smtp_transport_idle_input(smtp_client_obj *c)
 	return php_pollfd_for_ms(fd, PHP_POLLREADABLE, 0) > 0;
 }
 
-void smtp_transport_close(smtp_client_obj *c)
+void smtp_stream_close(php_stream *stream)
 {
-	php_stream *stream = smtp_transport_stream(c);
-	if (stream) {
-		zend_resource *res = c->stream_res;
-		smtp_persistent_closed(c); /* a persistent connection closed is no longer kept */
-		c->stream = NULL;
-		c->stream_res = NULL;
-		if (stream->is_persistent) {
-			php_stream_pclose(stream); /* and out of the persistent list */
-		} else {
-			php_stream_close(stream);
-		}
-		zend_list_delete(res); /* our own reference */
+	if (stream->is_persistent) {
+		php_stream_pclose(stream); /* and out of the persistent list */
+	} else {
+		php_stream_close(stream);
 	}
-	c->open = false;
-	c->authenticated = false;
 }
 
 /* "host:port" for the URL: IPv6 literals in brackets */
-static zend_string *host_port(zend_string *host, zend_long port)
+zend_string *smtp_stream_target(zend_string *host, zend_long port)
 {
 	const char *h = ZSTR_VAL(host);
 	if (memchr(h, ':', ZSTR_LEN(host)) && h[0] != '[') {
@@ -149,16 +117,16 @@ static zend_string *host_port(zend_string *host, zend_long port)
 	return zend_strpprintf(0, "%s:" ZEND_LONG_FMT, h, port);
 }
 
-static php_stream_context *make_context(smtp_client_obj *c)
+static php_stream_context *make_context(const zval *options_zv)
 {
 	php_stream_context *context = php_stream_context_alloc();
 	zval tv;
 	bool nodelay_set = false;
 
-	if (Z_TYPE(c->context) == IS_ARRAY) {
+	if (options_zv && Z_TYPE_P(options_zv) == IS_ARRAY) {
 		zend_string *wrapper, *option;
 		zval *options, *value;
-		ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL(c->context), wrapper, options) {
+		ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(options_zv), wrapper, options) {
 			if (!wrapper || Z_TYPE_P(options) != IS_ARRAY) {
 				continue; /* checked by the constructor */
 			}
@@ -189,25 +157,19 @@ static void set_timeout(php_stream *stream, int timeout_ms)
 	php_stream_set_option(stream, PHP_STREAM_OPTION_READ_TIMEOUT, 0, &tv);
 }
 
-static int64_t transport_now_ms(void *ctx)
+int64_t smtp_stream_now_ms(void)
 {
-	(void)ctx;
 	return (int64_t)(smtp_compat_hrtime_ns() / 1000000);
 }
 
-static long transport_read(void *ctx, char *buf, size_t cap, int timeout_ms)
+long smtp_stream_read(php_stream *stream, char *buf, size_t cap, int timeout_ms)
 {
-	smtp_client_obj *c = ctx;
-	php_stream *stream = smtp_transport_stream(c);
-	int64_t deadline = transport_now_ms(c) + timeout_ms;
+	int64_t deadline = smtp_stream_now_ms() + timeout_ms;
 	smtp_quiet q;
 
-	if (!stream) {
-		return SMTP_IO_ERROR;
-	}
 	for (;;) {
 		ssize_t n;
-		int64_t left = deadline - transport_now_ms(c);
+		int64_t left = deadline - smtp_stream_now_ms();
 		if (left <= 0) {
 			return SMTP_IO_TIMEOUT;
 		}
@@ -222,25 +184,20 @@ static long transport_read(void *ctx, char *buf, size_t cap, int timeout_ms)
 			return 0;
 		}
 		/* nothing: the wait timed out, or a signal or a partial TLS record woke us; the deadline decides */
-		if (transport_now_ms(c) >= deadline) {
+		if (smtp_stream_now_ms() >= deadline) {
 			return SMTP_IO_TIMEOUT;
 		}
 	}
 }
 
-static int transport_write(void *ctx, const char *buf, size_t len, int timeout_ms)
+int smtp_stream_write(php_stream *stream, const char *buf, size_t len, int timeout_ms)
 {
-	smtp_client_obj *c = ctx;
-	php_stream *stream = smtp_transport_stream(c);
-	int64_t deadline = transport_now_ms(c) + timeout_ms;
+	int64_t deadline = smtp_stream_now_ms() + timeout_ms;
 	smtp_quiet q;
 
-	if (!stream) {
-		return SMTP_IO_ERROR;
-	}
 	while (len > 0) {
 		ssize_t n;
-		int64_t left = deadline - transport_now_ms(c);
+		int64_t left = deadline - smtp_stream_now_ms();
 		if (left <= 0) {
 			return SMTP_IO_TIMEOUT;
 		}
@@ -249,7 +206,7 @@ static int transport_write(void *ctx, const char *buf, size_t len, int timeout_m
 		n = php_stream_write(stream, buf, len);
 		quiet_end(&q, NULL, 0);
 		if (n < 0 || (n == 0 && stream->eof)) {
-			return transport_now_ms(c) >= deadline ? SMTP_IO_TIMEOUT : SMTP_IO_ERROR;
+			return smtp_stream_now_ms() >= deadline ? SMTP_IO_TIMEOUT : SMTP_IO_ERROR;
 		}
 		buf += n;
 		len -= (size_t)n;
@@ -271,7 +228,8 @@ static int crypto_method(php_stream *stream)
 	return STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT;
 }
 
-static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, char *err, size_t errlen)
+int smtp_stream_start_tls(php_stream *stream, int timeout_ms, double connect_timeout, const char *host,
+	bool *dropped, char *err, size_t errlen)
 {
 	smtp_quiet q;
 	int ok;
@@ -288,8 +246,8 @@ static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, ch
 	}
 	set_timeout(stream, timeout_ms);
 	err[0] = '\0';
-	c->tls_dropped = false;
-	start = transport_now_ms(c);
+	*dropped = false;
+	start = smtp_stream_now_ms();
 	quiet_begin(&q);
 	ok = php_stream_xport_crypto_setup(stream, crypto_method(stream), NULL) >= 0
 		&& php_stream_xport_crypto_enable(stream, 1) >= 0;
@@ -297,64 +255,43 @@ static int enable_tls(smtp_client_obj *c, php_stream *stream, int timeout_ms, ch
 	if (!ok) {
 		/* the server hung up or went silent (the handshake is bounded by the connect timeout): that is a
 		 * lost connection, not a TLS verdict */
-		int64_t waited = transport_now_ms(c) - start;
-		if (!strstr(err, " alert ") && !strstr(err, "certificate") && (stream->eof || waited >= (int64_t)(c->timeout * 1000.0) - 50
+		int64_t waited = smtp_stream_now_ms() - start;
+		if (!strstr(err, " alert ") && !strstr(err, "certificate") && (stream->eof || waited >= (int64_t)(connect_timeout * 1000.0) - 50
 			|| php_stream_set_option(stream, PHP_STREAM_OPTION_CHECK_LIVENESS, 0, NULL) == PHP_STREAM_OPTION_RETURN_ERR)) {
-			c->tls_dropped = true;
+			*dropped = true;
 		}
 		if (!err[0]) {
-			snprintf(err, errlen, c->tls_dropped ? "the connection was closed or timed out during the TLS handshake"
-				: "the TLS handshake with %s failed", ZSTR_VAL(c->host));
+			snprintf(err, errlen, *dropped ? "the connection was closed or timed out during the TLS handshake"
+				: "the TLS handshake with %s failed", host);
 		}
 	}
 	/* the core's contract: an I/O code for a lost connection, any other non-zero for a TLS verdict */
-	return ok ? 0 : c->tls_dropped ? SMTP_IO_ERROR : 1;
+	return ok ? 0 : *dropped ? SMTP_IO_ERROR : 1;
 }
 
-static int transport_start_tls(void *ctx, int timeout_ms, char *err, size_t errlen)
+php_stream *smtp_stream_connect(zend_string *host, zend_long port, double timeout, const zval *context,
+	const char *persistent_id)
 {
-	smtp_client_obj *c = ctx;
-	php_stream *stream = smtp_transport_stream(c);
-	if (!stream) {
-		snprintf(err, errlen, "not connected");
-		return SMTP_IO_ERROR;
-	}
-	return enable_tls(c, stream, timeout_ms, err, errlen);
-}
-
-void smtp_transport_init(smtp_client_obj *c)
-{
-	c->transport.ctx = c;
-	c->transport.read = transport_read;
-	c->transport.write = transport_write;
-	c->transport.start_tls = transport_start_tls;
-	c->transport.now_ms = transport_now_ms;
-}
-
-zend_result smtp_transport_connect(smtp_client_obj *c)
-{
-	zend_string *target = host_port(c->host, c->port);
+	zend_string *target = smtp_stream_target(host, port);
 	zend_string *url = zend_strpprintf(0, "tcp://%s", ZSTR_VAL(target));
 	zend_string *errstr = NULL;
 	int errcode = 0;
 	struct timeval tv;
-	php_stream_context *context;
+	php_stream_context *ctx;
 	php_stream *stream;
 	smtp_quiet q;
-	double t = c->timeout;
 
-	smtp_transport_close(c);
-
-	tv.tv_sec = (time_t)t;
-	tv.tv_usec = (int)((t - (double)tv.tv_sec) * 1000000.0);
-	context = make_context(c);
+	tv.tv_sec = (time_t)timeout;
+	tv.tv_usec = (int)((timeout - (double)tv.tv_sec) * 1000000.0);
+	ctx = make_context(context);
 
 	quiet_begin(&q);
 	stream = php_stream_xport_create(ZSTR_VAL(url), ZSTR_LEN(url), 0, STREAM_XPORT_CLIENT | STREAM_XPORT_CONNECT,
-		smtp_persistent_stream_id(c), &tv, context, &errstr, &errcode);
+		persistent_id, &tv, ctx, &errstr, &errcode);
 	quiet_end(&q, NULL, 0);
 	/* the stream holds the context now; drop ours */
-	zend_list_delete(context->res);
+	zend_list_delete(ctx->res);
+	zend_string_release(url);
 
 	if (!stream || errstr) {
 		smtp_throw(smtp_ce_ConnectionException, 0, NULL, NULL, true, "Connection to %s failed: %s",
@@ -363,43 +300,18 @@ zend_result smtp_transport_connect(smtp_client_obj *c)
 			zend_string_release(errstr);
 		}
 		if (stream) {
-			if (stream->is_persistent) {
-				php_stream_pclose(stream);
-			} else {
-				php_stream_close(stream);
-			}
+			smtp_stream_close(stream);
 		}
-		zend_string_release(url);
 		zend_string_release(target);
-		return FAILURE;
+		return NULL;
 	}
-	zend_string_release(url);
+	zend_string_release(target);
 
 	/* errors are reported by exceptions; reads go straight into the core's buffer, so no byte can wait
 	 * in a PHP buffer across STARTTLS */
 	stream->flags |= PHP_STREAM_FLAG_SUPPRESS_ERRORS;
 	php_stream_set_option(stream, PHP_STREAM_OPTION_READ_BUFFER, PHP_STREAM_BUFFER_NONE, NULL);
-
-	c->stream = stream;
-	c->stream_res = stream->res;
-	GC_ADDREF(c->stream_res);
-
-	if (c->tls_mode == SMTP_TLS_IMPLICIT) {
-		char err[256];
-		int ms = t * 1000.0 > (double)INT_MAX ? INT_MAX : (int)(t * 1000.0) + 1;
-		if (enable_tls(c, stream, ms, err, sizeof(err)) != 0) {
-			/* a cleartext server answers a TLS hello with its greeting: OpenSSL sees a "wrong version number" */
-			smtp_throw(c->tls_dropped ? smtp_ce_ConnectionException : smtp_ce_TlsException, 0, NULL, NULL,
-				c->tls_dropped, "TLS with %s failed: %s%s", ZSTR_VAL(target), err,
-				strstr(err, "wrong version number") ? "; is this a cleartext (STARTTLS) port? Use 'tls' => "
-				"Smtp::TLS_STARTTLS (the usual port for it is 587)" : "");
-			smtp_transport_close(c);
-			zend_string_release(target);
-			return FAILURE;
-		}
-	}
-	zend_string_release(target);
-	return SUCCESS;
+	return stream;
 }
 
 /* ---- the name we give in EHLO ------------------------------------------------------------------- */

@@ -18,6 +18,7 @@
 declare(strict_types=1);
 
 require dirname(__DIR__) . '/tests/fake/helpers.inc';
+require __DIR__ . '/soak-accounting.inc';
 
 $requests = (int)($argv[1] ?? 1000);
 $perRequest = (int)($argv[2] ?? 10);
@@ -91,33 +92,10 @@ proc_close($web);
 fake_stop($srv);
 $t = fake_wait($srv, 10);
 
-$delivered = [];
-foreach ($t['messages'] as $m) {
-    if (preg_match('/^r(\d+)@/', $m['rcpt'][0] ?? '', $mm)) {
-        $delivered[(int)$mm[1]] = ($delivered[(int)$mm[1]] ?? 0) + 1;
-    }
-}
-$lost = $twice = $failedDelivered = $unknownDelivered = $noAnswer = 0;
-for ($i = 0; $i < $n; $i++) {
-    $o = $outcome[$i] ?? null;
-    $d = $delivered[$i] ?? 0;
-    $noAnswer += $o === null ? 1 : 0;   // the request itself failed: counted, never expected
-    $twice += $d > 1 ? 1 : 0;
-    $lost += $o === 'sent' && $d === 0 ? 1 : 0;
-    $failedDelivered += $o === 'failed' && $d > 0 ? 1 : 0;
-    $unknownDelivered += $o === 'unknown' && $d > 0 ? 1 : 0;
-}
-$counts = array_count_values($outcome);
-$report = [
-    'requests' => $requests, 'messages' => $n, 'seconds' => round($elapsed, 1),
-    'sent' => $counts['sent'] ?? 0, 'failed' => ($counts['failed'] ?? 0) + ($counts['unknown'] ?? 0),
-    'failed_unknown_outcome' => $counts['unknown'] ?? 0, 'unknown_then_delivered' => $unknownDelivered,
-    'no_answer_from_request' => $noAnswer,
-    'delivered' => count($delivered), 'delivered_twice' => $twice, 'lost' => $lost,
-    'failed_but_delivered' => $failedDelivered,
-    'connections' => count(array_filter($t['events'], fn($e) => $e['ev'] === 'connect')),
-    'faults' => array_count_values(array_map(fn($e) => $e['what'], array_filter($t['events'], fn($e) => $e['ev'] === 'chaos'))),
+$account = soak_account($outcome, $n, $t);
+$report = ['requests' => $requests, 'messages' => $n, 'seconds' => round($elapsed, 1)] + $account + [
     'web_rss_kb_after_first_request' => $rssFirst, 'web_rss_kb_end' => $rssEnd,
 ];
+unset($report['bad']);
 echo json_encode($report, JSON_PRETTY_PRINT), "\n";
-exit($twice || $lost || $failedDelivered || $noAnswer ? 1 : 0);
+exit($account['bad'] ? 1 : 0);

@@ -21,6 +21,7 @@
 declare(strict_types=1);
 
 require dirname(__DIR__) . '/tests/fake/helpers.inc';
+require __DIR__ . '/soak-accounting.inc';
 
 $n = (int)($argv[1] ?? 100000);
 $mode = $argv[2] ?? 'send';
@@ -91,31 +92,10 @@ $smtp = null;
 fake_stop($srv);
 $t = fake_wait($srv, 10);
 
-$delivered = [];
-foreach ($t['messages'] as $m) {
-    if (preg_match('/^r(\d+)@/', $m['rcpt'][0] ?? '', $mm)) {
-        $delivered[(int)$mm[1]] = ($delivered[(int)$mm[1]] ?? 0) + 1;
-    }
-}
-$counts = array_count_values($outcome);
-$lost = $twice = $failedDelivered = $unknownDelivered = 0;
-foreach ($outcome as $i => $o) {
-    $d = $delivered[$i] ?? 0;
-    $twice += $d > 1 ? 1 : 0;
-    $lost += $o === 'sent' && $d === 0 ? 1 : 0;
-    $failedDelivered += $o === 'failed' && $d > 0 ? 1 : 0;
-    $unknownDelivered += $o === 'unknown' && $d > 0 ? 1 : 0;
-}
-$chaosSeen = array_count_values(array_map(fn($e) => $e['what'], array_filter($t['events'], fn($e) => $e['ev'] === 'chaos')));
-$report = [
-    'mode' => $mode, 'messages' => $n, 'seconds' => round($elapsed, 1),
-    'sent' => $counts['sent'] ?? 0, 'failed' => ($counts['failed'] ?? 0) + ($counts['unknown'] ?? 0),
-    'failed_unknown_outcome' => $counts['unknown'] ?? 0, 'unknown_then_delivered' => $unknownDelivered,
-    'delivered' => count($delivered), 'delivered_twice' => $twice, 'lost' => $lost,
-    'failed_but_delivered' => $failedDelivered,
-    'connections' => count(array_filter($t['events'], fn($e) => $e['ev'] === 'connect')),
-    'faults' => $chaosSeen, 'rss_kb_start' => $rssStart, 'rss_kb_end' => $rssEnd,
-    'php_mem_start' => $memStart, 'php_mem_end' => $memEnd,
+$account = soak_account($outcome, $n, $t);
+$report = ['mode' => $mode, 'messages' => $n, 'seconds' => round($elapsed, 1)] + $account + [
+    'rss_kb_start' => $rssStart, 'rss_kb_end' => $rssEnd, 'php_mem_start' => $memStart, 'php_mem_end' => $memEnd,
 ];
+unset($report['bad']);
 echo json_encode($report, JSON_PRETTY_PRINT), "\n";
-exit($twice || $lost || $failedDelivered ? 1 : 0);
+exit($account['bad'] ? 1 : 0);

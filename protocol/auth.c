@@ -7,28 +7,6 @@
 
 #include "smtp_internal.h"
 
-const char *smtp_auth_mech_name(smtp_auth_mech mech)
-{
-	switch (mech) {
-	case SMTP_AUTH_PLAIN:
-		return "PLAIN";
-	case SMTP_AUTH_LOGIN:
-		return "LOGIN";
-	case SMTP_AUTH_CRAM_MD5:
-		return "CRAM-MD5";
-	case SMTP_AUTH_XOAUTH2:
-		return "XOAUTH2";
-	case SMTP_AUTH_SCRAM_SHA1:
-		return "SCRAM-SHA-1";
-	case SMTP_AUTH_SCRAM_SHA256:
-		return "SCRAM-SHA-256";
-	case SMTP_AUTH_OAUTHBEARER:
-		return "OAUTHBEARER";
-	default:
-		return "";
-	}
-}
-
 /* RFC 4616: [authzid] NUL authcid NUL passwd, with an empty authzid. */
 static smtp_status plain_message(smtp_auth_state *a, smtp_buf *out)
 {
@@ -66,38 +44,201 @@ static smtp_status oauthbearer_message(smtp_auth_state *a, smtp_buf *out)
 	return smtp_buf_append(out, "\001\001", 2);
 }
 
+/* ---- the steps of each mechanism: the initial response, then the answer to challenge number step --- */
+
+static smtp_status plain_initial(smtp_auth_state *a, smtp_buf *out)
+{
+	return plain_message(a, out);
+}
+
+static smtp_status plain_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	(void)challenge;
+	(void)len;
+	/* the initial response was not sent with the command (line too long): send it now */
+	return step == 0 ? plain_message(a, out) : SMTP_ERR_AUTH;
+}
+
+static smtp_status login_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	(void)challenge;
+	(void)len;
+	if (step == 0) {
+		return smtp_buf_append(out, a->user, a->user_len);
+	}
+	return step == 1 ? smtp_buf_append(out, a->secret, a->secret_len) : SMTP_ERR_AUTH;
+}
+
+/* RFC 2195: user SP hex(HMAC-MD5(secret, challenge)) */
+static smtp_status cram_md5_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char digest[16];
+	char digest_hex[32];
+	unsigned i;
+	if (step != 0 || len == 0) { /* an empty challenge would make the answer the same every time */
+		return SMTP_ERR_AUTH;
+	}
+	smtp_hmac_md5((const unsigned char *)a->secret, a->secret_len, challenge, len, digest);
+	for (i = 0; i < 16; i++) {
+		digest_hex[i * 2] = hex[digest[i] >> 4];
+		digest_hex[i * 2 + 1] = hex[digest[i] & 15];
+	}
+	smtp_buf_append(out, a->user, a->user_len);
+	smtp_buf_append(out, " ", 1);
+	smtp_buf_append(out, digest_hex, 32);
+	memset(digest, 0, sizeof(digest));
+	memset(digest_hex, 0, sizeof(digest_hex));
+	return out->failed ? SMTP_ERR_NOMEM : SMTP_OK;
+}
+
+static smtp_status xoauth2_initial(smtp_auth_state *a, smtp_buf *out)
+{
+	return xoauth2_message(a, out);
+}
+
+static smtp_status xoauth2_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	(void)a;
+	(void)challenge;
+	(void)len;
+	(void)out;
+	/* a challenge here carries the server's JSON error; an empty answer lets it send the final 5xx */
+	return step == 1 ? SMTP_OK : SMTP_ERR_AUTH;
+}
+
+static smtp_status oauthbearer_initial(smtp_auth_state *a, smtp_buf *out)
+{
+	return oauthbearer_message(a, out);
+}
+
+static smtp_status oauthbearer_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	(void)a;
+	(void)challenge;
+	(void)len;
+	/* RFC 7628 3.2.3: the challenge is the server's JSON error; the answer is a lone ^A, then 5xx */
+	return step == 1 ? smtp_buf_append(out, "\001", 1) : SMTP_ERR_AUTH;
+}
+
+/* 1: server-first -> client-final; 2: server-final checked, answered with an empty line */
+static smtp_status scram_respond(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len,
+	smtp_buf *out)
+{
+	if (step == 1) {
+		return smtp_scram_final(a, challenge, len, out);
+	}
+	return step == 2 ? smtp_scram_verify(a, challenge, len) : SMTP_ERR_AUTH;
+}
+
+/* ---- the table ------------------------------------------------------------------------------------ */
+
+typedef struct mechanism_row {
+	smtp_auth_mechanism info;
+	smtp_status (*initial)(smtp_auth_state *a, smtp_buf *out);   /* NULL: no initial response */
+	smtp_status (*respond)(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len, smtp_buf *out);
+} mechanism_row;
+
+/*
+ * Automatic choice (SMTP_AUTH_AUTO): SCRAM first, since the password never crosses the wire and the
+ * server proves it knows it; then PLAIN, LOGIN, CRAM-MD5 over TLS, but CRAM-MD5 first in cleartext, as it
+ * does not reveal the password. The OAuth mechanisms take a token, not a password: only when asked.
+ */
+static const mechanism_row mechanisms[] = {
+	/*  id                      name            tls clear initial_has_secret bearer scram */
+	{{SMTP_AUTH_SCRAM_SHA256, "SCRAM-SHA-256", 1, 1, 0, 0, 1}, smtp_scram_first, scram_respond},
+	{{SMTP_AUTH_SCRAM_SHA1,   "SCRAM-SHA-1",   2, 2, 0, 0, 1}, smtp_scram_first, scram_respond},
+	{{SMTP_AUTH_PLAIN,        "PLAIN",         3, 4, 1, 0, 0}, plain_initial, plain_respond},
+	{{SMTP_AUTH_LOGIN,        "LOGIN",         4, 5, 0, 0, 0}, NULL, login_respond},
+	{{SMTP_AUTH_CRAM_MD5,     "CRAM-MD5",      5, 3, 0, 0, 0}, NULL, cram_md5_respond},
+	{{SMTP_AUTH_XOAUTH2,      "XOAUTH2",       0, 0, 1, 1, 0}, xoauth2_initial, xoauth2_respond},
+	{{SMTP_AUTH_OAUTHBEARER,  "OAUTHBEARER",   0, 0, 1, 1, 0}, oauthbearer_initial, oauthbearer_respond},
+};
+#define MECHANISM_COUNT (sizeof(mechanisms) / sizeof(mechanisms[0]))
+
+static const mechanism_row *row_of(smtp_auth_mech mech)
+{
+	size_t i;
+	for (i = 0; i < MECHANISM_COUNT; i++) {
+		if (mechanisms[i].info.mech == mech) {
+			return &mechanisms[i];
+		}
+	}
+	return NULL;
+}
+
+const smtp_auth_mechanism *smtp_auth_mechanisms(size_t *count)
+{
+	static smtp_auth_mechanism list[MECHANISM_COUNT];
+	size_t i;
+	if (!list[0].name) { /* the public part of each row, in table order */
+		for (i = 0; i < MECHANISM_COUNT; i++) {
+			list[i] = mechanisms[i].info;
+		}
+	}
+	*count = MECHANISM_COUNT;
+	return list;
+}
+
+const smtp_auth_mechanism *smtp_auth_mechanism_of(smtp_auth_mech mech)
+{
+	const mechanism_row *r = row_of(mech);
+	return r ? &r->info : NULL;
+}
+
+const smtp_auth_mechanism *smtp_auth_mechanism_find(const char *name, size_t len)
+{
+	size_t i, k;
+	for (i = 0; i < MECHANISM_COUNT; i++) {
+		const char *n = mechanisms[i].info.name;
+		if (strlen(n) != len) {
+			continue;
+		}
+		for (k = 0; k < len; k++) {
+			char c = name[k];
+			if (c >= 'a' && c <= 'z') {
+				c = (char)(c - 'a' + 'A');
+			}
+			if (c != n[k]) {
+				break;
+			}
+		}
+		if (k == len) {
+			return &mechanisms[i].info;
+		}
+	}
+	return NULL;
+}
+
+const char *smtp_auth_mech_name(smtp_auth_mech mech)
+{
+	const mechanism_row *r = row_of(mech);
+	return r ? r->info.name : "";
+}
+
+/* ---- the exchange ----------------------------------------------------------------------------------- */
+
 smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initial)
 {
+	const mechanism_row *r = row_of(a->mech);
 	*has_initial = 0;
-	switch (a->mech) {
-	case SMTP_AUTH_PLAIN:
-		*has_initial = 1;
-		a->step = 1;
-		return plain_message(a, out);
-	case SMTP_AUTH_XOAUTH2:
-		*has_initial = 1;
-		a->step = 1;
-		return xoauth2_message(a, out);
-	case SMTP_AUTH_OAUTHBEARER:
-		*has_initial = 1;
-		a->step = 1;
-		return oauthbearer_message(a, out);
-	case SMTP_AUTH_SCRAM_SHA1:
-	case SMTP_AUTH_SCRAM_SHA256:
-		*has_initial = 1;
-		a->step = 1;
-		return smtp_scram_first(a, out);
-	default:
+	if (!r || !r->initial) {
 		return SMTP_OK;
 	}
+	*has_initial = 1;
+	a->step = 1;
+	return r->initial(a, out);
 }
 
 int smtp_auth_complete(const smtp_auth_state *a)
 {
-	if (a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256) {
-		return a->server_verified;
-	}
-	return 1;
+	const mechanism_row *r = row_of(a->mech);
+	return !r || !r->info.scram || a->server_verified;
 }
 
 void smtp_auth_state_clear(smtp_auth_state *a)
@@ -113,54 +254,7 @@ void smtp_auth_state_clear(smtp_auth_state *a)
 
 smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char digest[16];
-	char digest_hex[32];
-	unsigned i;
+	const mechanism_row *r = row_of(a->mech);
 	int step = a->step++;
-
-	switch (a->mech) {
-	case SMTP_AUTH_PLAIN:
-		/* the initial response was not sent with the command (line too long): send it now */
-		return step == 0 ? plain_message(a, out) : SMTP_ERR_AUTH;
-	case SMTP_AUTH_LOGIN:
-		if (step == 0) {
-			return smtp_buf_append(out, a->user, a->user_len);
-		}
-		return step == 1 ? smtp_buf_append(out, a->secret, a->secret_len) : SMTP_ERR_AUTH;
-	case SMTP_AUTH_CRAM_MD5:
-		/* RFC 2195: user SP hex(HMAC-MD5(secret, challenge)) */
-		if (step != 0 || len == 0) { /* an empty challenge would make the answer the same every time */
-			return SMTP_ERR_AUTH;
-		}
-		smtp_hmac_md5((const unsigned char *)a->secret, a->secret_len, challenge, len, digest);
-		for (i = 0; i < 16; i++) {
-			digest_hex[i * 2] = hex[digest[i] >> 4];
-			digest_hex[i * 2 + 1] = hex[digest[i] & 15];
-		}
-		smtp_buf_append(out, a->user, a->user_len);
-		smtp_buf_append(out, " ", 1);
-		smtp_buf_append(out, digest_hex, 32);
-		memset(digest, 0, sizeof(digest));
-		memset(digest_hex, 0, sizeof(digest_hex));
-		return out->failed ? SMTP_ERR_NOMEM : SMTP_OK;
-	case SMTP_AUTH_XOAUTH2:
-		/* a challenge here carries the server's JSON error; an empty answer lets it send the final 5xx */
-		return step == 1 ? SMTP_OK : SMTP_ERR_AUTH;
-	case SMTP_AUTH_OAUTHBEARER:
-		/* RFC 7628 3.2.3: the challenge is the server's JSON error; the answer is a lone ^A, then 5xx */
-		return step == 1 ? smtp_buf_append(out, "\001", 1) : SMTP_ERR_AUTH;
-	case SMTP_AUTH_SCRAM_SHA1:
-	case SMTP_AUTH_SCRAM_SHA256:
-		/* 1: server-first -> client-final; 2: server-final checked, answered with an empty line */
-		if (step == 1) {
-			return smtp_scram_final(a, challenge, len, out);
-		}
-		if (step == 2) {
-			return smtp_scram_verify(a, challenge, len);
-		}
-		return SMTP_ERR_AUTH;
-	default:
-		return SMTP_ERR_AUTH;
-	}
+	return r ? r->respond(a, step, challenge, len, out) : SMTP_ERR_AUTH;
 }

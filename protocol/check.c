@@ -382,3 +382,16 @@ int smtp_address_valid(const char *s, size_t len, int allow_utf8, const char **w
 	}
 	return 1;
 }
+
+size_t smtp_longest_line(const char *p, size_t len)
+{
+	size_t i, line = 0, longest = 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' || p[i] == '\n') {
+			line = 0;
+		} else if (++line > longest) {
+			longest = line;
+		}
+	}
+	return longest;
+}

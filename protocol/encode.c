@@ -391,10 +391,53 @@ static size_t decimal_digits(size_t n)
 	return digits;
 }
 
+static const char charset_prefix[] = "UTF-8''";
+
+/* The start of one RFC 2231 section: param "*" [section "*"] "=" [UTF-8''] (section -1: not continued;
+ * the charset only on the first). Returns its length; head has room for 96. */
+static size_t section_head(char *head, const char *param, size_t param_len, long section, int first)
+{
+	size_t head_len = param_len;
+	memcpy(head, param, param_len);
+	head[head_len++] = '*';
+	if (section >= 0) {
+		size_t digits = decimal_digits((size_t)section), d, n = (size_t)section;
+		for (d = digits; d > 0; d--) {
+			head[head_len + d - 1] = (char)('0' + n % 10);
+			n /= 10;
+		}
+		head_len += digits;
+		head[head_len++] = '*';
+	}
+	head[head_len++] = '=';
+	if (first) {
+		memcpy(head + head_len, charset_prefix, sizeof charset_prefix - 1);
+		head_len += sizeof charset_prefix - 1;
+	}
+	return head_len;
+}
+
+/* attr-chars as they are, every other octet as %XX (RFC 2231 7). */
+static smtp_status append_percent_encoded(smtp_buf *out, const unsigned char *p, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++) {
+		char triplet[3];
+		triplet[0] = '%';
+		triplet[1] = hex_digits[p[i] >> 4];
+		triplet[2] = hex_digits[p[i] & 15];
+		smtp_status st = is_attr_char(p[i]) ? smtp_buf_append(out, (const char *)p + i, 1)
+			: smtp_buf_append(out, triplet, 3);
+		if (st != SMTP_OK) {
+			return st;
+		}
+	}
+	return SMTP_OK;
+}
+
 smtp_status smtp_mime_filename_param(smtp_buf *out, size_t *column, const char *param, const char *name,
 	size_t len)
 {
-	static const char charset_prefix[] = "UTF-8''";
 	const size_t prefix_len = sizeof charset_prefix - 1;
 	const unsigned char *p = (const unsigned char *)name;
 	size_t param_len = strlen(param), encoded_len = 0, i, section = 0, room;
@@ -446,23 +489,7 @@ smtp_status smtp_mime_filename_param(smtp_buf *out, size_t *column, const char *
 		char head[96]; /* param, "*", section number, "*=", "UTF-8''" */
 		size_t head_len, take = 0, take_width = 0;
 
-		memcpy(head, param, param_len);
-		head_len = param_len;
-		head[head_len++] = '*';
-		if (continued) {
-			size_t digits = decimal_digits(section), d, n = section;
-			for (d = digits; d > 0; d--) {
-				head[head_len + d - 1] = (char)('0' + n % 10);
-				n /= 10;
-			}
-			head_len += digits;
-			head[head_len++] = '*';
-		}
-		head[head_len++] = '=';
-		if (i == 0) {
-			memcpy(head + head_len, charset_prefix, prefix_len);
-			head_len += prefix_len;
-		}
+		head_len = section_head(head, param, param_len, continued ? (long)section : -1, i == 0);
 		/* Whole characters (never a split %XX or UTF-8 sequence) as far as the line allows. */
 		room = HEADER_LINE_LIMIT - 1 - head_len - 1;
 		while (i + take < len) {
@@ -480,20 +507,10 @@ smtp_status smtp_mime_filename_param(smtp_buf *out, size_t *column, const char *
 			|| (st = smtp_buf_append(out, head, head_len)) != SMTP_OK) {
 			return st;
 		}
-		for (; take > 0; take--, i++) {
-			char triplet[3];
-			if (is_attr_char(p[i])) {
-				st = smtp_buf_append(out, name + i, 1);
-			} else {
-				triplet[0] = '%';
-				triplet[1] = hex_digits[p[i] >> 4];
-				triplet[2] = hex_digits[p[i] & 15];
-				st = smtp_buf_append(out, triplet, 3);
-			}
-			if (st != SMTP_OK) {
-				return st;
-			}
+		if ((st = append_percent_encoded(out, p + i, take)) != SMTP_OK) {
+			return st;
 		}
+		i += take;
 		*column += head_len + take_width;
 		section++;
 	}

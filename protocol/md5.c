@@ -115,36 +115,3 @@ void smtp_md5_final(smtp_md5 *ctx, unsigned char out[16])
 	}
 	memset(ctx, 0, sizeof(*ctx));
 }
-
-void smtp_hmac_md5(const unsigned char *key, size_t key_len, const unsigned char *msg, size_t msg_len,
-	unsigned char out[16])
-{
-	unsigned char k[64], pad[64], inner[16];
-	smtp_md5 ctx;
-	unsigned i;
-
-	memset(k, 0, sizeof(k));
-	if (key_len > 64) {
-		smtp_md5_init(&ctx);
-		smtp_md5_update(&ctx, key, key_len);
-		smtp_md5_final(&ctx, k);
-	} else if (key_len) {
-		memcpy(k, key, key_len);
-	}
-	for (i = 0; i < 64; i++) {
-		pad[i] = k[i] ^ 0x36;
-	}
-	smtp_md5_init(&ctx);
-	smtp_md5_update(&ctx, pad, 64);
-	smtp_md5_update(&ctx, msg, msg_len);
-	smtp_md5_final(&ctx, inner);
-	for (i = 0; i < 64; i++) {
-		pad[i] = k[i] ^ 0x5c;
-	}
-	smtp_md5_init(&ctx);
-	smtp_md5_update(&ctx, pad, 64);
-	smtp_md5_update(&ctx, inner, 16);
-	smtp_md5_final(&ctx, out);
-	memset(k, 0, sizeof(k));
-	memset(pad, 0, sizeof(pad));
-}

@@ -1,8 +1,8 @@
 /*
  * mime.c - writes an smtp_message as RFC 5322 / MIME bytes into a sink.
  *
- * Everything the user gave is checked first, so an input error leaves the sink untouched. Then the
- * header goes out, then the body tree:
+ * Everything the user gave is checked first (mime_check.c), so an input error leaves the sink untouched.
+ * Then the header goes out, then the body tree:
  *
  *   multipart/mixed                    only when there are attachments
  *     multipart/related                only when there are inline parts
@@ -15,397 +15,11 @@
  * so a message with one body and nothing else is a single part. Attachments are base64, read from their
  * source in chunks while writing, so a large file is never held in memory.
  */
-#include "smtp_mime.h"
-
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define HEADER_LINE_LIMIT   78      /* RFC 5322 2.1.1: SHOULD */
-#define LINE_LIMIT          998     /* RFC 5322 2.1.1: MUST (SMTP_MAX_TEXT_LINE) */
-#define MAX_CHARSET_NAME    40      /* RFC 2978 */
-#define MAX_HEADER_NAME     76
-#define MAX_CONTENT_TYPE    200
-#define MAX_CONTENT_ID      250
-#define MAX_PLAIN_PIECE     900     /* a longer unfoldable run in a header value gets encoded instead */
-
-#define BASE64_LINE_BYTES   57      /* 57 bytes make one 76-character line */
-#define BASE64_CHUNK_LINES  864     /* so attachments are read 49248 bytes (about 48 KB) at a time */
-#define BASE64_CHUNK        (BASE64_LINE_BYTES * BASE64_CHUNK_LINES)
-#define TEXT_SLICE          65536   /* text bodies are encoded and pushed about this much at a time */
-
-#define BOUNDARY_RANDOM     24      /* random characters in a boundary */
-#define BOUNDARY_LEN        (2 + BOUNDARY_RANDOM + 2)
-#define BOUNDARY_ATTEMPTS   8
-
-/* ---- small helpers ----------------------------------------------------------------------------------- */
-
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Whether s[0..len) equals the NUL-terminated word, ignoring ASCII case. */
-static int equals_nocase(const char *s, size_t len, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (word[i] == '\0' || ascii_lower(s[i]) != ascii_lower(word[i])) {
-			return 0;
-		}
-	}
-	return word[len] == '\0';
-}
-
-/* Whether needle occurs in hay (memmem is not portable). */
-static int contains_bytes(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
-{
-	size_t i;
-
-	if (needle_len == 0 || needle_len > hay_len) {
-		return needle_len == 0;
-	}
-	for (i = 0; i + needle_len <= hay_len; i++) {
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, needle_len) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Whether s has a NUL (memchr() must not be given the NULL of an empty string). */
-static int has_nul(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\0') {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* atext (RFC 5322 3.2.3). */
-static int is_atext(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-		|| (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
-
-/* Printable ASCII and space only. */
-static int is_printable_ascii(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int is_utf8_charset(const char *charset)
-{
-	return equals_nocase(charset, strlen(charset), "UTF-8") || equals_nocase(charset, strlen(charset), "UTF8");
-}
-
-/* A charset name (RFC 2978 mime-charset): also what keeps '?' and quotes out of encoded-words. */
-static int charset_name_valid(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > MAX_CHARSET_NAME) {
-		return 0;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-			|| strchr("!#$%&'+-^_`{}~", c) != NULL) || c == 0) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-/* Whether header text may go out in the charset: single line, and valid when the charset is UTF-8. */
-static int header_text_valid(const char *s, size_t len, const char *charset)
-{
-	if (smtp_has_line_break(s, len)) {
-		return 0;
-	}
-	return smtp_is_ascii(s, len) || !is_utf8_charset(charset) || smtp_utf8_valid(s, len);
-}
-
-/* ---- folding ----------------------------------------------------------------------------------------- */
-
-/* The longest piece fold_append() may have to put on a line: a run of white space and the word after it. */
-static size_t longest_piece(const char *s, size_t len)
-{
-	size_t i = 0, longest = 0;
-
-	while (i < len) {
-		size_t start = i;
-		while (i < len && is_wsp(s[i])) {
-			i++;
-		}
-		while (i < len && !is_wsp(s[i])) {
-			i++;
-		}
-		if (i - start > longest) {
-			longest = i - start;
-		}
-	}
-	return longest;
-}
-
-/*
- * Append header text, folding (CRLF before white space) where a line would pass 78 columns. A fold goes
- * only before a piece that has a word, so no line is white space alone.
- */
-static smtp_status fold_append(smtp_buf *out, size_t *column, const char *s, size_t len)
-{
-	size_t i = 0;
-	smtp_status st;
-
-	while (i < len) {
-		size_t start = i;
-		int has_word;
-		while (i < len && is_wsp(s[i])) {
-			i++;
-		}
-		has_word = i < len;
-		while (i < len && !is_wsp(s[i])) {
-			i++;
-		}
-		if (is_wsp(s[start]) && has_word && *column + (i - start) > HEADER_LINE_LIMIT) {
-			if ((st = smtp_buf_append(out, "\r\n", 2)) != SMTP_OK) {
-				return st;
-			}
-			*column = 0;
-		}
-		if ((st = smtp_buf_append(out, s + start, i - start)) != SMTP_OK) {
-			return st;
-		}
-		*column += i - start;
-	}
-	return SMTP_OK;
-}
-
-/* Plain header text needs no encoded-words: printable ASCII (and tabs), with no run too long to fold. */
-static int header_text_plain(const char *s, size_t len, size_t column)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t') || c > 0x7E) {
-			return 0;
-		}
-		if (c == '=' && i + 1 < len && s[i + 1] == '?') {
-			return 0; /* it would read as an encoded word: encode it so it reads as written */
-		}
-	}
-	return column + 1 + longest_piece(s, len) <= MAX_PLAIN_PIECE;
-}
-
-/* ---- header helpers (smtp_mime.h) --------------------------------------------------------------------- */
-
-smtp_status smtp_mime_header_unstructured(smtp_buf *out, const char *name, const char *value, size_t len,
-	const char *charset)
-{
-	size_t column = strlen(name) + 1;
-	smtp_status st;
-
-	if (charset == NULL) {
-		charset = "UTF-8";
-	}
-	if (!charset_name_valid(charset, strlen(charset)) || !header_text_valid(value, len, charset)) {
-		return SMTP_ERR_INPUT;
-	}
-	if ((st = smtp_buf_append_str(out, name)) != SMTP_OK || (st = smtp_buf_append(out, ":", 1)) != SMTP_OK) {
-		return st;
-	}
-	if (header_text_plain(value, len, column)) {
-		if ((st = smtp_buf_append(out, " ", 1)) != SMTP_OK) {
-			return st;
-		}
-		column++;
-		st = fold_append(out, &column, value, len);
-	} else {
-		st = smtp_mime_encoded_words(out, &column, value, len, charset);
-	}
-	if (st != SMTP_OK) {
-		return st;
-	}
-	return smtp_buf_append(out, "\r\n", 2);
-}
-
-/*
- * A display name as a phrase: atoms when it is only atext and single spaces, else a quoted string (also
- * when it holds "=?", which readers would take for an encoded-word outside quotes).
- */
-static smtp_status render_phrase(smtp_buf *phrase, const char *name, size_t len)
-{
-	int atoms = !is_wsp(name[0]) && !is_wsp(name[len - 1]) && !contains_bytes(name, len, "=?", 2);
-	size_t i;
-	smtp_status st;
-
-	for (i = 0; i < len && atoms; i++) {
-		int single_space = name[i] == ' ' && i + 1 < len && name[i + 1] != ' ';
-		if (!is_atext((unsigned char)name[i]) && !single_space) {
-			atoms = 0;
-		}
-	}
-	if (atoms) {
-		return smtp_buf_append(phrase, name, len);
-	}
-	if ((st = smtp_buf_append(phrase, "\"", 1)) != SMTP_OK) {
-		return st;
-	}
-	for (i = 0; i < len; i++) {
-		if ((name[i] == '"' || name[i] == '\\') && (st = smtp_buf_append(phrase, "\\", 1)) != SMTP_OK) {
-			return st;
-		}
-		if ((st = smtp_buf_append(phrase, name + i, 1)) != SMTP_OK) {
-			return st;
-		}
-	}
-	return smtp_buf_append(phrase, "\"", 1);
-}
-
-/* Append one mailbox ("name <addr>" or "addr") at *column; room is kept for a ',' after it. */
-static smtp_status append_mailbox(smtp_buf *out, size_t *column, const smtp_mailbox *mb, const char *charset,
-	smtp_buf *scratch)
-{
-	size_t piece = mb->address.len + 1 + (mb->name.len > 0 ? 2 : 0);
-	smtp_status st;
-
-	if (mb->name.len > 0) {
-		int plain = is_printable_ascii(mb->name.s, mb->name.len);
-		if (plain) {
-			smtp_buf_reset(scratch);
-			if ((st = smtp_buf_append(scratch, " ", 1)) != SMTP_OK
-				|| (st = render_phrase(scratch, mb->name.s, mb->name.len)) != SMTP_OK) {
-				return st;
-			}
-			plain = longest_piece(scratch->data, scratch->len) <= MAX_PLAIN_PIECE;
-		}
-		if (plain) {
-			st = fold_append(out, column, scratch->data, scratch->len);
-		} else {
-			st = smtp_mime_encoded_words(out, column, mb->name.s, mb->name.len, charset);
-		}
-		if (st != SMTP_OK) {
-			return st;
-		}
-	}
-	/* The address itself cannot be folded: it goes on the next line when it does not fit. */
-	if (*column > 1 && *column + piece + 1 > HEADER_LINE_LIMIT) {
-		if ((st = smtp_buf_append(out, "\r\n", 2)) != SMTP_OK) {
-			return st;
-		}
-		*column = 0;
-	}
-	if ((st = smtp_buf_append(out, mb->name.len > 0 ? " <" : " ", mb->name.len > 0 ? 2 : 1)) != SMTP_OK
-		|| (st = smtp_buf_append(out, mb->address.s, mb->address.len)) != SMTP_OK
-		|| (mb->name.len > 0 && (st = smtp_buf_append(out, ">", 1)) != SMTP_OK)) {
-		return st;
-	}
-	*column += piece;
-	return SMTP_OK;
-}
-
-smtp_status smtp_mime_header_addresses(smtp_buf *out, const char *name, const smtp_mailbox *list, size_t count,
-	const char *charset)
-{
-	size_t column = strlen(name) + 1, i;
-	smtp_buf scratch;
-	smtp_status st;
-
-	if (charset == NULL) {
-		charset = "UTF-8";
-	}
-	if (!charset_name_valid(charset, strlen(charset))) {
-		return SMTP_ERR_INPUT;
-	}
-	for (i = 0; i < count; i++) {
-		if (!smtp_address_valid(list[i].address.s, list[i].address.len, 1, NULL)
-			|| !header_text_valid(list[i].name.s, list[i].name.len, charset)) {
-			return SMTP_ERR_INPUT;
-		}
-	}
-	if ((st = smtp_buf_append_str(out, name)) != SMTP_OK || (st = smtp_buf_append(out, ":", 1)) != SMTP_OK) {
-		return st;
-	}
-	smtp_buf_init(&scratch);
-	for (i = 0; i < count && st == SMTP_OK; i++) {
-		if (i > 0) {
-			st = smtp_buf_append(out, ",", 1);
-			column++;
-		}
-		if (st == SMTP_OK) {
-			st = append_mailbox(out, &column, &list[i], charset, &scratch);
-		}
-	}
-	smtp_buf_free(&scratch);
-	if (st != SMTP_OK) {
-		return st;
-	}
-	return smtp_buf_append(out, "\r\n", 2);
-}
+#include "mime_internal.h"
 
 /* ---- the writer --------------------------------------------------------------------------------------- */
 
-typedef enum entity_kind {
-	ENTITY_NONE,
-	ENTITY_MIXED,
-	ENTITY_RELATED,
-	ENTITY_ALTERNATIVE,
-	ENTITY_TEXT,
-	ENTITY_HTML,
-	ENTITY_PART
-} entity_kind;
-
-/* Index of each multipart level's boundary. */
-enum { LEVEL_MIXED, LEVEL_RELATED, LEVEL_ALTERNATIVE, LEVEL_COUNT };
-
-typedef enum text_encoding {
-	ENCODING_7BIT,
-	ENCODING_QUOTED_PRINTABLE
-} text_encoding;
-
-typedef struct mime_writer {
-	const smtp_message *m;
-	smtp_sink *out;
-	smtp_buf buf;                  /* header text and encoded bodies on their way to out */
-	char charset[MAX_CHARSET_NAME + 1];
-	text_encoding text_encoding;
-	text_encoding html_encoding;
-	size_t attachment_count;
-	size_t inline_count;
-	char boundary[LEVEL_COUNT][BOUNDARY_LEN + 1];
-	smtp_random_fn random;
-	void *random_ctx;
-	unsigned long fallback_random; /* state of the generator used when no random function is given */
-	unsigned char *chunk;          /* attachment bytes, BASE64_CHUNK of them */
-	char *encoded;                 /* their base64 lines */
-	char last_byte;                /* last byte pushed: the message must end with CRLF */
-	int measure;                   /* smtp_mime_measure(): count attachment bytes instead of encoding them */
-	uint64_t counted;              /* bytes counted but not pushed (measure) */
-	char *err;
-	size_t errlen;
-} mime_writer;
-
-static void set_error(mime_writer *w, const char *format, ...)
+void mime_set_error(mime_writer *w, const char *format, ...)
 {
 	if (w->err != NULL && w->errlen > 0) {
 		va_list ap;
@@ -443,203 +57,6 @@ static smtp_status stage(mime_writer *w, const char *s)
 	return smtp_buf_append_str(&w->buf, s);
 }
 
-/* ---- checks ------------------------------------------------------------------------------------------ */
-
-static int header_name_valid(const smtp_str *name)
-{
-	size_t i;
-
-	if (name->len == 0 || name->len > MAX_HEADER_NAME) {
-		return 0;
-	}
-	for (i = 0; i < name->len; i++) {
-		unsigned char c = (unsigned char)name->s[i];
-		if (c < 33 || c > 126 || c == ':') {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-/* Fields the writer makes itself (and Bcc, which must never be written): an extra one would clash. */
-static int header_name_reserved(const smtp_str *name)
-{
-	static const char *const reserved[] = {"Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject",
-		"Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
-		"Content-ID", NULL};
-	size_t i;
-
-	for (i = 0; reserved[i] != NULL; i++) {
-		if (equals_nocase(name->s, name->len, reserved[i])) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int is_token_char(unsigned char c)
-{
-	return c > 32 && c < 127 && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
-}
-
-/* "type/subtype", optionally followed by "; parameters" in printable ASCII. */
-static int content_type_valid(const smtp_str *ct)
-{
-	size_t i = 0, start;
-
-	if (ct->len > MAX_CONTENT_TYPE || !is_printable_ascii(ct->s, ct->len)) {
-		return 0;
-	}
-	for (start = i; i < ct->len && is_token_char((unsigned char)ct->s[i]); i++) {
-	}
-	if (i == start || i >= ct->len || ct->s[i] != '/') {
-		return 0;
-	}
-	for (start = ++i; i < ct->len && is_token_char((unsigned char)ct->s[i]); i++) {
-	}
-	if (i == start) {
-		return 0;
-	}
-	while (i < ct->len && ct->s[i] == ' ') {
-		i++;
-	}
-	return i == ct->len || ct->s[i] == ';';
-}
-
-/* The id inside Content-ID's angle brackets: dot-atom-text, '@' allowed. */
-static int content_id_valid(const smtp_str *cid)
-{
-	size_t i;
-
-	if (cid->len > MAX_CONTENT_ID) {
-		return 0;
-	}
-	for (i = 0; i < cid->len; i++) {
-		unsigned char c = (unsigned char)cid->s[i];
-		if (!is_atext(c) && c != '.' && c != '@') {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static smtp_status check_mailboxes(mime_writer *w, const char *what, const smtp_mailbox *list, size_t count)
-{
-	size_t i;
-	const char *why = NULL;
-
-	for (i = 0; i < count; i++) {
-		if (!smtp_address_valid(list[i].address.s, list[i].address.len, 1, &why)) {
-			set_error(w, "the %s address is invalid: %s", what, why);
-			return SMTP_ERR_INPUT;
-		}
-		if (smtp_has_line_break(list[i].name.s, list[i].name.len)) {
-			set_error(w, "the %s name contains CR, LF or NUL", what);
-			return SMTP_ERR_INPUT;
-		}
-		if (!header_text_valid(list[i].name.s, list[i].name.len, w->charset)) {
-			set_error(w, "the %s name is not valid UTF-8", what);
-			return SMTP_ERR_INPUT;
-		}
-	}
-	return SMTP_OK;
-}
-
-static smtp_status check_body(mime_writer *w, const char *what, const smtp_str *body)
-{
-	if (has_nul(body->s, body->len)) {
-		set_error(w, "the %s body contains NUL", what);
-		return SMTP_ERR_INPUT;
-	}
-	if (is_utf8_charset(w->charset) && !smtp_utf8_valid(body->s, body->len)) {
-		set_error(w, "the %s body is not valid UTF-8", what);
-		return SMTP_ERR_INPUT;
-	}
-	return SMTP_OK;
-}
-
-static smtp_status check_part(mime_writer *w, const smtp_part *p, size_t index)
-{
-	if (has_nul(p->filename.s, p->filename.len) || !smtp_utf8_valid(p->filename.s, p->filename.len)) {
-		set_error(w, "the name of attachment %lu contains NUL or is not valid UTF-8", (unsigned long)index);
-		return SMTP_ERR_INPUT;
-	}
-	if (p->content_type.len > 0 && !content_type_valid(&p->content_type)) {
-		set_error(w, "the content type of attachment %lu is invalid", (unsigned long)index);
-		return SMTP_ERR_INPUT;
-	}
-	if (!content_id_valid(&p->content_id)) {
-		set_error(w, "the content ID of attachment %lu is invalid", (unsigned long)index);
-		return SMTP_ERR_INPUT;
-	}
-	return SMTP_OK;
-}
-
-/* Everything is checked before the first byte goes out, so bad input never leaves half a message. */
-static smtp_status check_message(mime_writer *w)
-{
-	const smtp_message *m = w->m;
-	size_t i;
-	smtp_status st;
-
-	if ((m->has_from && (st = check_mailboxes(w, "From", &m->from, 1)) != SMTP_OK)
-		|| (m->has_sender && (st = check_mailboxes(w, "Sender", &m->sender, 1)) != SMTP_OK)
-		|| (st = check_mailboxes(w, "Reply-To", m->reply_to, m->reply_to_count)) != SMTP_OK
-		|| (st = check_mailboxes(w, "To", m->to, m->to_count)) != SMTP_OK
-		|| (st = check_mailboxes(w, "Cc", m->cc, m->cc_count)) != SMTP_OK) {
-		return st;
-	}
-	if (smtp_has_line_break(m->subject.s, m->subject.len)) {
-		set_error(w, "the subject contains CR, LF or NUL");
-		return SMTP_ERR_INPUT;
-	}
-	if (!header_text_valid(m->subject.s, m->subject.len, w->charset)) {
-		set_error(w, "the subject is not valid UTF-8");
-		return SMTP_ERR_INPUT;
-	}
-	if ((m->has_text && (st = check_body(w, "text", &m->text)) != SMTP_OK)
-		|| (m->has_html && (st = check_body(w, "HTML", &m->html)) != SMTP_OK)) {
-		return st;
-	}
-	if (!is_printable_ascii(m->date.s, m->date.len) || m->date.len > MAX_PLAIN_PIECE) {
-		set_error(w, "the date is not a single line of printable ASCII");
-		return SMTP_ERR_INPUT;
-	}
-	if (m->message_id.len > 0 && (!is_printable_ascii(m->message_id.s, m->message_id.len)
-		|| m->message_id.len > MAX_PLAIN_PIECE || m->message_id.len < 3 || m->message_id.s[0] != '<'
-		|| m->message_id.s[m->message_id.len - 1] != '>' || memchr(m->message_id.s, ' ', m->message_id.len))) {
-		set_error(w, "the Message-ID is not of the form <id@domain>");
-		return SMTP_ERR_INPUT;
-	}
-	for (i = 0; i < m->header_count; i++) {
-		const smtp_header_field *h = &m->headers[i];
-		char name[MAX_HEADER_NAME + 1];
-		if (!header_name_valid(&h->name)) {
-			set_error(w, "a header name is empty, too long, or not printable ASCII without ':'");
-			return SMTP_ERR_INPUT;
-		}
-		memcpy(name, h->name.s, h->name.len);
-		name[h->name.len] = '\0';
-		if (header_name_reserved(&h->name)) {
-			set_error(w, "the header %s is made by the message itself and cannot be added", name);
-			return SMTP_ERR_INPUT;
-		}
-		if (smtp_has_line_break(h->value.s, h->value.len)) {
-			set_error(w, "the value of header %s contains CR, LF or NUL", name);
-			return SMTP_ERR_INPUT;
-		}
-		if (!header_text_valid(h->value.s, h->value.len, w->charset)) {
-			set_error(w, "the value of header %s is not valid UTF-8", name);
-			return SMTP_ERR_INPUT;
-		}
-	}
-	for (i = 0; i < m->part_count; i++) {
-		if ((st = check_part(w, &m->parts[i], i + 1)) != SMTP_OK) {
-			return st;
-		}
-	}
-	return SMTP_OK;
-}
 
 /* ---- structure and boundaries -------------------------------------------------------------------------- */
 
@@ -732,7 +149,7 @@ static int body_collides(const mime_writer *w, const smtp_str *body, const int *
 	int level;
 
 	for (level = 0; level < LEVEL_COUNT; level++) {
-		if (used[level] && contains_bytes(body->s, body->len, w->boundary[level], BOUNDARY_LEN)) {
+		if (used[level] && mime_contains_bytes(body->s, body->len, w->boundary[level], BOUNDARY_LEN)) {
 			return 1;
 		}
 	}
@@ -876,7 +293,7 @@ static smtp_status write_part_data(mime_writer *w, const smtp_part *p, size_t in
 		int64_t n = p->source == NULL ? (int64_t)p->data.len : p->source->size ? p->source->size(p->source->ctx) : -1;
 		uint64_t lines;
 		if (n < 0) {
-			set_error(w, "the size of attachment %lu is not known", (unsigned long)index);
+			mime_set_error(w, "the size of attachment %lu is not known", (unsigned long)index);
 			return SMTP_ERR_SOURCE;
 		}
 		lines = ((uint64_t)n + BASE64_LINE_BYTES - 1) / BASE64_LINE_BYTES;
@@ -908,7 +325,7 @@ static smtp_status write_part_data(mime_writer *w, const smtp_part *p, size_t in
 		reason[0] = '\0';
 		if (src->open(src->ctx, reason, sizeof reason) != 0) {
 			reason[sizeof reason - 1] = '\0';
-			set_error(w, "cannot open attachment %lu: %s", (unsigned long)index,
+			mime_set_error(w, "cannot open attachment %lu: %s", (unsigned long)index,
 				reason[0] != '\0' ? reason : "unknown error");
 			return SMTP_ERR_SOURCE;
 		}
@@ -919,7 +336,7 @@ static smtp_status write_part_data(mime_writer *w, const smtp_part *p, size_t in
 		}
 		src->close(src->ctx);
 		if (n < 0) {
-			set_error(w, "cannot read attachment %lu", (unsigned long)index);
+			mime_set_error(w, "cannot read attachment %lu", (unsigned long)index);
 			return SMTP_ERR_SOURCE;
 		}
 		return st;
@@ -1138,14 +555,14 @@ static smtp_status write_message(const smtp_message *m, smtp_sink *out, smtp_ran
 
 	if (m->charset.len == 0) {
 		memcpy(w.charset, "UTF-8", sizeof "UTF-8");
-	} else if (charset_name_valid(m->charset.s, m->charset.len)) {
+	} else if (mime_charset_name_valid(m->charset.s, m->charset.len)) {
 		memcpy(w.charset, m->charset.s, m->charset.len);
 		w.charset[m->charset.len] = '\0';
 	} else {
-		set_error(&w, "the charset is not a valid charset name");
+		mime_set_error(&w, "the charset is not a valid charset name");
 		return SMTP_ERR_INPUT;
 	}
-	if ((st = check_message(&w)) != SMTP_OK) {
+	if ((st = mime_check_message(&w)) != SMTP_OK) {
 		return st;
 	}
 
@@ -1169,9 +586,9 @@ static smtp_status write_message(const smtp_message *m, smtp_sink *out, smtp_ran
 		st = emit(&w, "\r\n", 2);
 	}
 	if (st == SMTP_ERR_NOMEM) {
-		set_error(&w, "out of memory");
+		mime_set_error(&w, "out of memory");
 	} else if (st != SMTP_OK && (err == NULL || errlen == 0 || err[0] == '\0')) {
-		set_error(&w, "the message could not be written");
+		mime_set_error(&w, "the message could not be written");
 	}
 	smtp_buf_free(&w.buf);
 	free(w.chunk);

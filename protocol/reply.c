@@ -282,13 +282,13 @@ static void note_capability(smtp_capabilities *caps, const char *kw, const char 
 		}
 		caps->size_limit = v;
 	} else if (!strcmp(kw, "AUTH")) {
-		caps->auth_plain |= list_has(param, "PLAIN");
-		caps->auth_login |= list_has(param, "LOGIN");
-		caps->auth_cram_md5 |= list_has(param, "CRAM-MD5");
-		caps->auth_xoauth2 |= list_has(param, "XOAUTH2");
-		caps->auth_scram_sha1 |= list_has(param, "SCRAM-SHA-1");
-		caps->auth_scram_sha256 |= list_has(param, "SCRAM-SHA-256");
-		caps->auth_oauthbearer |= list_has(param, "OAUTHBEARER");
+		size_t i, n;
+		const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+		for (i = 0; i < n; i++) {
+			if (list_has(param, m[i].name)) {
+				caps->auth_offered |= 1u << m[i].mech;
+			}
+		}
 	}
 }
 
@@ -355,4 +355,9 @@ const char *smtp_capability_param(const smtp_capabilities *caps, const char *key
 		}
 	}
 	return NULL;
+}
+
+int smtp_capabilities_offer_auth(const smtp_capabilities *caps, smtp_auth_mech mech)
+{
+	return mech != SMTP_AUTH_AUTO && (caps->auth_offered & (1u << mech)) != 0;
 }

@@ -304,19 +304,21 @@ static smtp_status server_error(smtp_auth_state *a, const char *msg, size_t len)
 	return SMTP_ERR_AUTH;
 }
 
-/* server-first-message -> client-final-message (RFC 5802 5.1, 7). */
-smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out)
+/* The server-first-message's nonce, salt and iteration count, each checked (RFC 5802 5.1): the nonce
+ * must extend ours, the count stay within bounds (a huge one would stall us; a tiny one is weak). */
+typedef struct server_first {
+	const char *nonce, *salt64;
+	size_t nonce_len, salt64_len;
+	unsigned long iterations;
+} server_first;
+
+static smtp_status parse_server_first(smtp_auth_state *a, const unsigned char *challenge, size_t len,
+	server_first *f)
 {
-	int sha256 = is_sha256(a);
-	size_t hl = hash_len(sha256), i, nonce_len, salt64_len, iter_len, salt_len;
-	const char *p = (const char *)challenge, *end = p + len, *nonce, *salt64, *iter;
-	unsigned char salted[SMTP_SHA256_LEN], client_key[SMTP_SHA256_LEN], stored_key[SMTP_SHA256_LEN];
-	unsigned char signature[SMTP_SHA256_LEN], server_key[SMTP_SHA256_LEN];
-	unsigned char *salt = NULL;
-	unsigned long iterations = 0;
-	smtp_buf pw, salt_buf;
-	const char *why;
-	smtp_status st = SMTP_ERR_AUTH;
+	const char *p = (const char *)challenge, *end = p + len, *iter;
+	size_t i, iter_len;
+	static const char *const bad_count =
+		"the server's SCRAM iteration count is invalid or out of range (4096 to 1000000)";
 
 	a->error = "the server's SCRAM message is malformed";
 	if (len == 0 || memchr(challenge, '\0', len)) {
@@ -329,44 +331,64 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 	if (len >= 2 && p[0] == 'e' && p[1] == '=') {
 		return server_error(a, p, len);
 	}
-	if (!attribute(&p, end, 'r', &nonce, &nonce_len) || !attribute(&p, end, 's', &salt64, &salt64_len)
+	if (!attribute(&p, end, 'r', &f->nonce, &f->nonce_len) || !attribute(&p, end, 's', &f->salt64, &f->salt64_len)
 		|| !attribute(&p, end, 'i', &iter, &iter_len)) {
 		return SMTP_ERR_AUTH;
 	}
-	if (nonce_len <= a->cnonce_len || nonce_len > SCRAM_NONCE_MAX || memcmp(nonce, a->cnonce, a->cnonce_len) != 0) {
+	if (f->nonce_len <= a->cnonce_len || f->nonce_len > SCRAM_NONCE_MAX
+		|| memcmp(f->nonce, a->cnonce, a->cnonce_len) != 0) {
 		a->error = "the server's SCRAM nonce does not extend ours";
 		return SMTP_ERR_AUTH;
 	}
-	for (i = 0; i < nonce_len; i++) {
-		if (nonce[i] < 0x21 || nonce[i] > 0x7E) {
+	for (i = 0; i < f->nonce_len; i++) {
+		if (f->nonce[i] < 0x21 || f->nonce[i] > 0x7E) {
 			a->error = "the server's SCRAM nonce is not printable";
 			return SMTP_ERR_AUTH;
 		}
 	}
+	a->error = bad_count;
 	if (iter_len == 0 || iter_len > 7 || iter[0] == '0') {
-		a->error = "the server's SCRAM iteration count is invalid or out of range (4096 to 1000000)";
 		return SMTP_ERR_AUTH;
 	}
+	f->iterations = 0;
 	for (i = 0; i < iter_len; i++) {
 		if (iter[i] < '0' || iter[i] > '9') {
-			a->error = "the server's SCRAM iteration count is invalid or out of range (4096 to 1000000)";
 			return SMTP_ERR_AUTH;
 		}
-		iterations = iterations * 10 + (unsigned long)(iter[i] - '0');
+		f->iterations = f->iterations * 10 + (unsigned long)(iter[i] - '0');
 	}
-	if (iterations < SCRAM_MIN_ITERATIONS || iterations > SCRAM_MAX_ITERATIONS) {
-		a->error = "the server's SCRAM iteration count is invalid or out of range (4096 to 1000000)";
+	if (f->iterations < SCRAM_MIN_ITERATIONS || f->iterations > SCRAM_MAX_ITERATIONS) {
 		return SMTP_ERR_AUTH;
 	}
+	a->error = "the server's SCRAM message is malformed";
+	return SMTP_OK;
+}
 
+/* server-first-message -> client-final-message (RFC 5802 5.1, 7). */
+smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out)
+{
+	int sha256 = is_sha256(a);
+	size_t hl = hash_len(sha256), i, salt_len;
+	unsigned char salted[SMTP_SHA256_LEN], client_key[SMTP_SHA256_LEN], stored_key[SMTP_SHA256_LEN];
+	unsigned char signature[SMTP_SHA256_LEN], server_key[SMTP_SHA256_LEN];
+	unsigned char *salt = NULL;
+	server_first f;
+	smtp_buf pw, salt_buf;
+	const char *why;
+	smtp_status st = parse_server_first(a, challenge, len, &f);
+
+	if (st != SMTP_OK) {
+		return st;
+	}
+	st = SMTP_ERR_AUTH;
 	smtp_buf_init(&pw);
 	smtp_buf_init(&salt_buf);
-	salt = (unsigned char *)smtp_buf_extend(&salt_buf, salt64_len / 4 * 3 + 3);
+	salt = (unsigned char *)smtp_buf_extend(&salt_buf, f.salt64_len / 4 * 3 + 3);
 	if (!salt) {
 		st = SMTP_ERR_NOMEM;
 		goto done;
 	}
-	salt_len = smtp_base64_decode(salt64, salt64_len, salt);
+	salt_len = smtp_base64_decode(f.salt64, f.salt64_len, salt);
 	if (salt_len == (size_t)-1 || salt_len == 0) {
 		a->error = "the server's SCRAM salt is not base64";
 		goto done;
@@ -378,7 +400,7 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 		goto done;
 	}
 	a->error = NULL;
-	smtp_pbkdf2(sha256, (const unsigned char *)pw.data, pw.len, salt, salt_len, iterations, salted, hl);
+	smtp_pbkdf2(sha256, (const unsigned char *)pw.data, pw.len, salt, salt_len, f.iterations, salted, hl);
 	hmac(sha256, salted, hl, "Client Key", 10, client_key);
 	hash_digest(sha256, client_key, hl, stored_key);
 	hmac(sha256, salted, hl, "Server Key", 10, server_key);
@@ -387,7 +409,7 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 	smtp_buf_append_str(&a->scram, ",");
 	smtp_buf_append(&a->scram, (const char *)challenge, len);
 	smtp_buf_append_str(&a->scram, ",c=biws,r=");
-	smtp_buf_append(&a->scram, nonce, nonce_len);
+	smtp_buf_append(&a->scram, f.nonce, f.nonce_len);
 	if (a->scram.failed) {
 		st = SMTP_ERR_NOMEM;
 		goto done;
@@ -399,7 +421,7 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 	hmac(sha256, server_key, hl, a->scram.data, a->scram.len, a->server_sig);
 
 	smtp_buf_append_str(out, "c=biws,r=");
-	smtp_buf_append(out, nonce, nonce_len);
+	smtp_buf_append(out, f.nonce, f.nonce_len);
 	smtp_buf_append_str(out, ",p=");
 	append_base64(out, client_key, hl);
 	st = out->failed ? SMTP_ERR_NOMEM : SMTP_OK;

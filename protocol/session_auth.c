@@ -9,34 +9,21 @@
 
 /* ---- AUTH ---------------------------------------------------------------------------------------- */
 
+/* The best mechanism the server offers, by the table's ranks for this channel (auth.c). */
 static smtp_auth_mech pick_mechanism(const smtp_session *s)
 {
-	const smtp_capabilities *c = &s->caps;
-	/* SCRAM first: the password never crosses the wire and the server proves it knows it */
-	if (c->auth_scram_sha256 || c->auth_scram_sha1) {
-		return c->auth_scram_sha256 ? SMTP_AUTH_SCRAM_SHA256 : SMTP_AUTH_SCRAM_SHA1;
+	size_t i, n;
+	const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+	smtp_auth_mech best = SMTP_AUTH_AUTO;
+	int best_rank = 0;
+	for (i = 0; i < n; i++) {
+		int rank = s->tls_active ? m[i].rank_tls : m[i].rank_cleartext;
+		if (rank > 0 && (best_rank == 0 || rank < best_rank) && smtp_capabilities_offer_auth(&s->caps, m[i].mech)) {
+			best = m[i].mech;
+			best_rank = rank;
+		}
 	}
-	if (s->tls_active) {
-		return c->auth_plain ? SMTP_AUTH_PLAIN : c->auth_login ? SMTP_AUTH_LOGIN
-			: c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : SMTP_AUTH_AUTO;
-	}
-	/* in cleartext (explicitly allowed), prefer the mechanism that does not reveal the password */
-	return c->auth_cram_md5 ? SMTP_AUTH_CRAM_MD5 : c->auth_plain ? SMTP_AUTH_PLAIN
-		: c->auth_login ? SMTP_AUTH_LOGIN : SMTP_AUTH_AUTO;
-}
-
-static int mechanism_offered(const smtp_capabilities *c, smtp_auth_mech m)
-{
-	switch (m) {
-	case SMTP_AUTH_PLAIN: return c->auth_plain;
-	case SMTP_AUTH_LOGIN: return c->auth_login;
-	case SMTP_AUTH_CRAM_MD5: return c->auth_cram_md5;
-	case SMTP_AUTH_XOAUTH2: return c->auth_xoauth2;
-	case SMTP_AUTH_SCRAM_SHA1: return c->auth_scram_sha1;
-	case SMTP_AUTH_SCRAM_SHA256: return c->auth_scram_sha256;
-	case SMTP_AUTH_OAUTHBEARER: return c->auth_oauthbearer;
-	default: return 0;
-	}
+	return best;
 }
 
 /* line = prefix + base64(raw) */
@@ -83,37 +70,45 @@ static void auth_cancel(smtp_session *s)
 	}
 }
 
+/* "AUTH <name> [initial response]" in line; the response waits for the 334 (*deferred) when the line
+ * would be too long. The base64 of the response is a secret too: the caller queues it as one. */
+static smtp_status first_command(smtp_auth_state *a, smtp_buf *raw, smtp_buf *line, int *has_initial, int *deferred)
+{
+	const char *name = smtp_auth_mech_name(a->mech);
+	smtp_status st = smtp_auth_initial(a, raw, has_initial);
+	if (st != SMTP_OK) {
+		return st;
+	}
+	smtp_buf_reset(line);
+	if (*has_initial) {
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "AUTH %s ", name);
+		if ((st = base64_line(line, prefix, raw)) != SMTP_OK) {
+			return st;
+		}
+		if (line->len + 2 <= SMTP_MAX_COMMAND_LINE) {
+			return SMTP_OK;
+		}
+		*deferred = 1; /* too long for the command: sent on the 334 */
+		smtp_buf_reset(line);
+	}
+	smtp_buf_append_str(line, "AUTH ");
+	smtp_buf_append_str(line, name);
+	return line->failed ? SMTP_ERR_NOMEM : SMTP_OK;
+}
+
 static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 {
 	smtp_buf raw, line, challenge;
 	smtp_status st;
 	int has_initial = 0, deferred = 0, rounds = 0;
-	const char *name = smtp_auth_mech_name(a->mech);
 
 	smtp_buf_init(&raw);
 	smtp_buf_init(&line);
 	smtp_buf_init(&challenge);
-	st = smtp_auth_initial(a, &raw, &has_initial);
+	st = first_command(a, &raw, &line, &has_initial, &deferred);
 	if (st != SMTP_OK) {
 		goto done;
-	}
-	/* the base64 of what we send is a secret too */
-	smtp_buf_reset(&line);
-	if (has_initial) {
-		char prefix[32];
-		snprintf(prefix, sizeof(prefix), "AUTH %s ", name);
-		if ((st = base64_line(&line, prefix, &raw)) != SMTP_OK) {
-			goto done;
-		}
-		if (line.len + 2 > SMTP_MAX_COMMAND_LINE) { /* too long for the command: send it on the 334 */
-			deferred = 1;
-			smtp_buf_reset(&line);
-			smtp_buf_append_str(&line, "AUTH ");
-			smtp_buf_append_str(&line, name);
-		}
-	} else {
-		smtp_buf_append_str(&line, "AUTH ");
-		smtp_buf_append_str(&line, name);
 	}
 	st = session_queue_line(s, line.data, line.len, SMTP_MAX_COMMAND_LINE, has_initial && !deferred);
 	if (st == SMTP_OK) {
@@ -155,7 +150,7 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 				: SMTP_ERR_NOMEM;
 			if (st != SMTP_OK) {
 				/* a SCRAM server that fails its checks may not be the real one: the session ends */
-				int scram = a->mech == SMTP_AUTH_SCRAM_SHA1 || a->mech == SMTP_AUTH_SCRAM_SHA256;
+				int scram = smtp_auth_mechanism_of(a->mech)->scram;
 				auth_cancel(s);
 				st = session_fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
 					a->error ? a->error : "unexpected challenge from the server");
@@ -177,14 +172,11 @@ done:
 	return st;
 }
 
-smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *user, size_t user_len,
+/* The mechanism to use, after the checks that come before any byte: TLS, the user name, the offer. */
+static smtp_status choose_mechanism(smtp_session *s, smtp_auth_mech *mech, const char *user, size_t user_len,
 	const char *secret, size_t secret_len, int allow_plaintext)
 {
-	smtp_auth_state a;
-	smtp_status st;
-	smtp_buf plain, plain64;
-	char cnonce[33];
-
+	const smtp_auth_mechanism *info;
 	if (!s->usable) {
 		return session_fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
 	}
@@ -195,20 +187,82 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	if (smtp_has_line_break(user, user_len)) {
 		return session_fail(s, SMTP_ERR_INPUT, 0, "the user name contains CR, LF or NUL", NULL);
 	}
-	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
-		|| ((mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER)
-			&& (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
-		return session_fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
-	}
-	if (mech == SMTP_AUTH_AUTO) {
-		mech = pick_mechanism(s);
-		if (mech == SMTP_AUTH_AUTO) {
+	if (*mech == SMTP_AUTH_AUTO) {
+		*mech = pick_mechanism(s);
+		if (*mech == SMTP_AUTH_AUTO) {
 			return session_fail(s, SMTP_ERR_AUTH, 0, "the server offers no authentication mechanism we support", NULL);
 		}
-	} else if (!mechanism_offered(&s->caps, mech)) {
-		return session_fail(s, SMTP_ERR_AUTH, 0, "the server does not offer this AUTH mechanism", smtp_auth_mech_name(mech));
+	} else if (!smtp_auth_mechanism_of(*mech)) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "unknown AUTH mechanism", NULL);
+	} else if (!smtp_capabilities_offer_auth(&s->caps, *mech)) {
+		return session_fail(s, SMTP_ERR_AUTH, 0, "the server does not offer this AUTH mechanism",
+			smtp_auth_mech_name(*mech));
 	}
+	info = smtp_auth_mechanism_of(*mech);
+	if (memchr(user, '\0', user_len) || memchr(secret, '\0', secret_len)
+		|| (info->bearer_token && (memchr(user, '\001', user_len) || memchr(secret, '\001', secret_len)))) {
+		return session_fail(s, SMTP_ERR_INPUT, 0, "the credentials contain a character the mechanism cannot carry", NULL);
+	}
+	return SMTP_OK;
+}
 
+/* SCRAM: the password must survive SASLprep, and the client nonce comes from the caller's CSPRNG. */
+static smtp_status scram_prepare(smtp_session *s, smtp_auth_state *a, char cnonce[33])
+{
+	unsigned char rnd[24];
+	const char *why;
+	smtp_buf prepped;
+	smtp_status st;
+	smtp_buf_init(&prepped);
+	st = smtp_saslprep(a->secret, a->secret_len, &prepped, &why);
+	smtp_buf_wipe(&prepped);
+	if (st != SMTP_OK) {
+		return session_fail(s, st, 0, "the password cannot be used with SCRAM", why);
+	}
+	if (!s->nonce || s->nonce(s->nonce_ctx, rnd, sizeof(rnd)) != 0) {
+		return session_fail(s, SMTP_ERR_AUTH, 0, "no random source for the SCRAM nonce", NULL);
+	}
+	smtp_base64_encode(rnd, sizeof(rnd), cnonce);
+	cnonce[32] = '\0';
+	a->cnonce = cnonce;
+	a->cnonce_len = 32;
+	return SMTP_OK;
+}
+
+/* What must never show in a reply we keep or the transcript: the secret, and the base64 we would send it
+ * in (plain64 holds it; a run inside it too, as a prefix could be cut off). */
+static void redact_begin(smtp_session *s, const smtp_auth_state *a, smtp_buf *plain, smtp_buf *plain64)
+{
+	if (smtp_auth_mechanism_of(a->mech)->initial_has_secret) {
+		int has;
+		smtp_auth_state b = *a;
+		smtp_auth_initial(&b, plain, &has);
+	} else {
+		smtp_buf_append(plain, a->secret, a->secret_len);
+	}
+	base64_line(plain64, "", plain);
+	s->redact[0] = a->secret;
+	s->redact_len[0] = a->secret_len;
+	s->redact[1] = plain64->data;
+	s->redact_len[1] = plain64->len;
+	if (plain64->len > 8) {
+		s->redact[2] = plain64->data + 4;
+		s->redact_len[2] = plain64->len - 8;
+	}
+}
+
+smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *user, size_t user_len,
+	const char *secret, size_t secret_len, int allow_plaintext)
+{
+	smtp_auth_state a;
+	smtp_status st;
+	smtp_buf plain, plain64;
+	char cnonce[33];
+
+	st = choose_mechanism(s, &mech, user, user_len, secret, secret_len, allow_plaintext);
+	if (st != SMTP_OK) {
+		return st;
+	}
 	memset(&a, 0, sizeof(a));
 	a.mech = mech;
 	a.user = user;
@@ -216,44 +270,12 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	a.secret = secret;
 	a.secret_len = secret_len;
 	smtp_buf_init(&a.scram);
-	if (mech == SMTP_AUTH_SCRAM_SHA1 || mech == SMTP_AUTH_SCRAM_SHA256) {
-		unsigned char rnd[24];
-		const char *why;
-		smtp_buf prepped;
-		smtp_buf_init(&prepped);
-		st = smtp_saslprep(secret, secret_len, &prepped, &why);
-		smtp_buf_wipe(&prepped);
-		if (st != SMTP_OK) {
-			return session_fail(s, st, 0, "the password cannot be used with SCRAM", why);
-		}
-		if (!s->nonce || s->nonce(s->nonce_ctx, rnd, sizeof(rnd)) != 0) {
-			return session_fail(s, SMTP_ERR_AUTH, 0, "no random source for the SCRAM nonce", NULL);
-		}
-		smtp_base64_encode(rnd, sizeof(rnd), cnonce);
-		cnonce[32] = '\0';
-		a.cnonce = cnonce;
-		a.cnonce_len = 32;
+	if (smtp_auth_mechanism_of(mech)->scram && (st = scram_prepare(s, &a, cnonce)) != SMTP_OK) {
+		return st;
 	}
-
-	/* what must never show in a reply we keep: the secret, and the base64 we would send it in */
 	smtp_buf_init(&plain);
 	smtp_buf_init(&plain64);
-	if (mech == SMTP_AUTH_PLAIN || mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) {
-		int has;
-		smtp_auth_state b = a;
-		smtp_auth_initial(&b, &plain, &has);
-	} else {
-		smtp_buf_append(&plain, secret, secret_len);
-	}
-	base64_line(&plain64, "", &plain);
-	s->redact[0] = secret;
-	s->redact_len[0] = secret_len;
-	s->redact[1] = plain64.data;
-	s->redact_len[1] = plain64.len;
-	if (plain64.len > 8) { /* a base64 run of it, as a prefix could be cut off */
-		s->redact[2] = plain64.data + 4;
-		s->redact_len[2] = plain64.len - 8;
-	}
+	redact_begin(s, &a, &plain, &plain64);
 	st = auth_exchange(s, &a);
 	if (st != SMTP_OK) {
 		session_redact(s, s->error, strlen(s->error));

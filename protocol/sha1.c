@@ -111,35 +111,3 @@ void smtp_sha1_digest(const void *data, size_t len, unsigned char out[SMTP_SHA1_
 	smtp_sha1_update(&ctx, data, len);
 	smtp_sha1_final(&ctx, out);
 }
-
-void smtp_hmac_sha1(const unsigned char *key, size_t key_len, const unsigned char *msg, size_t msg_len,
-	unsigned char out[SMTP_SHA1_LEN])
-{
-	unsigned char k[64], pad[64], inner[SMTP_SHA1_LEN];
-	smtp_sha1 ctx;
-	unsigned i;
-
-	memset(k, 0, sizeof(k));
-	if (key_len > 64) {
-		smtp_sha1_digest(key, key_len, k);
-	} else if (key_len) {
-		memcpy(k, key, key_len);
-	}
-	for (i = 0; i < 64; i++) {
-		pad[i] = (unsigned char)(k[i] ^ 0x36);
-	}
-	smtp_sha1_init(&ctx);
-	smtp_sha1_update(&ctx, pad, 64);
-	smtp_sha1_update(&ctx, msg, msg_len);
-	smtp_sha1_final(&ctx, inner);
-	for (i = 0; i < 64; i++) {
-		pad[i] = (unsigned char)(k[i] ^ 0x5c);
-	}
-	smtp_sha1_init(&ctx);
-	smtp_sha1_update(&ctx, pad, 64);
-	smtp_sha1_update(&ctx, inner, sizeof(inner));
-	smtp_sha1_final(&ctx, out);
-	memset(k, 0, sizeof(k));
-	memset(pad, 0, sizeof(pad));
-	memset(inner, 0, sizeof(inner));
-}

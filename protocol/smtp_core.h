@@ -173,8 +173,7 @@ typedef struct smtp_capabilities {
 	/* parsed from the keywords we act on */
 	int pipelining, chunking, starttls, eightbitmime, smtputf8, dsn, enhanced, size_advertised;
 	uint64_t size_limit;  /* SIZE parameter, 0 when none given */
-	int auth_plain, auth_login, auth_cram_md5, auth_xoauth2;
-	int auth_scram_sha1, auth_scram_sha256, auth_oauthbearer;
+	unsigned auth_offered; /* bit (1u << mech) for each mechanism of the AUTH keyword we speak */
 	int requiretls;       /* RFC 8689 */
 } smtp_capabilities;
 
@@ -187,6 +186,8 @@ const char *smtp_capability_param(const smtp_capabilities *caps, const char *key
 /* ---- checks on user input ----------------------------------------------------------------------- */
 
 /* 1 when s contains CR, LF or NUL. */
+/* The length of the longest line in octets, CR and LF both ending a line (RFC 5321: at most 998). */
+size_t smtp_longest_line(const char *p, size_t len);
 int smtp_has_line_break(const char *s, size_t len);
 /* 1 when s is valid UTF-8 (no overlongs, no surrogates). */
 int smtp_utf8_valid(const char *s, size_t len);
@@ -206,16 +207,41 @@ typedef enum smtp_tls_mode {
 } smtp_tls_mode;
 
 typedef enum smtp_auth_mech {
-	SMTP_AUTH_AUTO = 0,   /* best the server offers: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN, LOGIN and
-	                         CRAM-MD5 (CRAM-MD5 first in cleartext); XOAUTH2 only when asked */
+	SMTP_AUTH_AUTO = 0,   /* the best the server offers (see the ranks in auth.c's mechanism table) */
 	SMTP_AUTH_PLAIN,
 	SMTP_AUTH_LOGIN,
 	SMTP_AUTH_CRAM_MD5,
 	SMTP_AUTH_XOAUTH2,
 	SMTP_AUTH_SCRAM_SHA1,
 	SMTP_AUTH_SCRAM_SHA256,
-	SMTP_AUTH_OAUTHBEARER /* RFC 7628; like XOAUTH2, only when asked */
+	SMTP_AUTH_OAUTHBEARER /* RFC 7628 */
 } smtp_auth_mech;
+
+/*
+ * What the core knows of each AUTH mechanism, as data: the binding reads it for the names users write,
+ * its messages and phpinfo(); the session for choosing a mechanism, checking the credentials and what to
+ * blank out of the transcript. Adding a mechanism: its id above, one row in auth.c, and its steps there.
+ */
+typedef struct smtp_auth_mechanism {
+	smtp_auth_mech mech;
+	const char *name;          /* in EHLO's AUTH keyword and the AUTH command */
+	int rank_tls;              /* automatic choice over TLS: 1 first; 0 = only when asked for by name */
+	int rank_cleartext;        /* the same in cleartext (allow_plaintext_auth) */
+	int initial_has_secret;    /* the initial response carries the secret: its base64 is blanked too */
+	int bearer_token;          /* the secret is an OAuth token ("auth=Bearer"): ^A cannot be carried */
+	int scram;                 /* SCRAM (RFC 5802): the password is SASLprep'd, a client nonce is needed,
+	                              and the server must prove it knows the password (a failed check ends the
+	                              session, a 235 before the proof is refused) */
+} smtp_auth_mechanism;
+
+/* The mechanisms, in the order phpinfo() and messages list them; *count is set. */
+const smtp_auth_mechanism *smtp_auth_mechanisms(size_t *count);
+/* The mechanism of that name (any case), or NULL. */
+const smtp_auth_mechanism *smtp_auth_mechanism_find(const char *name, size_t len);
+/* The row of an id, or NULL for SMTP_AUTH_AUTO. */
+const smtp_auth_mechanism *smtp_auth_mechanism_of(smtp_auth_mech mech);
+/* Whether the server's EHLO offered mech. */
+int smtp_capabilities_offer_auth(const smtp_capabilities *caps, smtp_auth_mech mech);
 
 /* Fills buf with len bytes from a CSPRNG; returns 0, or non-zero when none is available. */
 typedef int (*smtp_nonce_fn)(void *ctx, unsigned char *buf, size_t len);

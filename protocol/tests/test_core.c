@@ -279,7 +279,8 @@ static void test_capabilities(void)
 	CHECK(caps.pipelining && caps.chunking && caps.starttls && caps.eightbitmime && caps.enhanced);
 	CHECK(!caps.smtputf8 && !caps.dsn);
 	CHECK(caps.size_advertised && caps.size_limit == 10240000);
-	CHECK(caps.auth_plain && caps.auth_login && caps.auth_cram_md5 && caps.auth_xoauth2);
+	CHECK(smtp_capabilities_offer_auth(&caps, SMTP_AUTH_PLAIN) && smtp_capabilities_offer_auth(&caps, SMTP_AUTH_LOGIN)
+		&& smtp_capabilities_offer_auth(&caps, SMTP_AUTH_CRAM_MD5) && smtp_capabilities_offer_auth(&caps, SMTP_AUTH_XOAUTH2));
 	CHECK(smtp_capability_param(&caps, "size") && strcmp(smtp_capability_param(&caps, "size"), "10240000") == 0);
 	CHECK(smtp_capability_param(&caps, "8BITMIME") && strcmp(smtp_capability_param(&caps, "8BITMIME"), "") == 0);
 	CHECK(smtp_capability_param(&caps, "DSN") == NULL);
@@ -430,6 +431,35 @@ static smtp_status send_simple(smtp_session *s, size_t nrcpt, int partial, const
 	b.text = body;
 	b.len = strlen(body);
 	return smtp_session_send(s, &env, write_text, &b, res);
+}
+
+/* The mechanism table: every mechanism once, found by its name in any case, and each id back to its row. */
+static void test_auth_mechanism_table(void)
+{
+	size_t i, j, n;
+	const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
+	CHECK(n == 7);
+	for (i = 0; i < n; i++) {
+		char lower[32];
+		size_t len = strlen(m[i].name);
+		CHECK(m[i].mech != SMTP_AUTH_AUTO && smtp_auth_mechanism_of(m[i].mech) != NULL);
+		CHECK(strcmp(smtp_auth_mechanism_of(m[i].mech)->name, m[i].name) == 0);
+		CHECK(smtp_auth_mechanism_find(m[i].name, len) && smtp_auth_mechanism_find(m[i].name, len)->mech == m[i].mech);
+		for (j = 0; j <= len && j < sizeof(lower); j++) {
+			lower[j] = (char)(m[i].name[j] >= 'A' && m[i].name[j] <= 'Z' ? m[i].name[j] - 'A' + 'a' : m[i].name[j]);
+		}
+		CHECK(smtp_auth_mechanism_find(lower, len) && smtp_auth_mechanism_find(lower, len)->mech == m[i].mech);
+		CHECK(smtp_auth_mechanism_find(m[i].name, len - 1) == NULL || len == 1);
+		for (j = 0; j < i; j++) {
+			CHECK(m[j].mech != m[i].mech);
+		}
+		/* a token mechanism is never chosen on its own: a password is not a token */
+		CHECK(!m[i].bearer_token || (m[i].rank_tls == 0 && m[i].rank_cleartext == 0));
+	}
+	CHECK(smtp_auth_mechanism_find("PLAIN ", 6) == NULL);
+	CHECK(smtp_auth_mechanism_find("", 0) == NULL);
+	CHECK(smtp_auth_mechanism_of(SMTP_AUTH_AUTO) == NULL);
+	CHECK(smtp_auth_mechanism_find("scram-sha-256", 13)->scram && !smtp_auth_mechanism_find("plain", 5)->scram);
 }
 
 static void test_happy_pipelined(void)
@@ -668,7 +698,8 @@ static void test_starttls(void)
 	s = session_for(&sc);
 	CHECK(smtp_session_open(s, "h", SMTP_TLS_STARTTLS) == SMTP_OK);
 	CHECK(sc.tls_started && smtp_session_tls_active(s));
-	CHECK(!smtp_session_capabilities(s)->pipelining && !smtp_session_capabilities(s)->auth_plain);
+	CHECK(!smtp_session_capabilities(s)->pipelining
+		&& !smtp_capabilities_offer_auth(smtp_session_capabilities(s), SMTP_AUTH_PLAIN));
 	CHECK(smtp_session_capabilities(s)->size_limit == 1000);
 	CHECK(strcmp(sent(&sc) + sc.sent_at_tls, "EHLO h\r\n") == 0);
 	CHECK(smtp_session_auth(s, SMTP_AUTH_PLAIN, "u", 1, "p", 1, 0) == SMTP_ERR_AUTH); /* not offered now */
@@ -1028,6 +1059,9 @@ static void test_deadlines(void)
 
 static void test_input_checks(void)
 {
+	CHECK(smtp_longest_line("", 0) == 0);
+	CHECK(smtp_longest_line("ab\r\nabcd\nx", 11) == 4);
+	CHECK(smtp_longest_line("abc\rde", 6) == 3);
 	script sc;
 	smtp_session *s;
 	smtp_send_result res;
@@ -1494,6 +1528,7 @@ int main(void)
 	test_capabilities();
 	test_data_encoder();
 	test_md5();
+	test_auth_mechanism_table();
 	test_happy_pipelined();
 	test_not_pipelined_rejections();
 	test_chunking();
