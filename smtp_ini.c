@@ -299,8 +299,11 @@ static ZEND_INI_MH(OnUpdateSmtpPasswordProvider)
 static ZEND_INI_MH(OnUpdateSmtpAuth)
 {
 	if (new_value && ZSTR_LEN(new_value) && smtp_parse_auth_mech(ZSTR_VAL(new_value), ZSTR_LEN(new_value)) < 0) {
-		return ini_refuse(entry, new_value, stage, "empty or one of PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
-			"SCRAM-SHA-256, XOAUTH2, OAUTHBEARER", "");
+		zend_string *choices = smtp_auth_mech_choices();
+		char expected[256];
+		snprintf(expected, sizeof(expected), "empty or one of %s", ZSTR_VAL(choices));
+		zend_string_release(choices);
+		return ini_refuse(entry, new_value, stage, expected, "");
 	}
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }

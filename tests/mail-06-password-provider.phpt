@@ -113,7 +113,7 @@ bool(false)
 -- the name is checked when set, for its spelling only
 Warning: PHP Startup: smtp.password_provider = "not a name" in the configuration is invalid (it must be empty, a function name or "Class::method"); the default "" is used
 
-Warning: PHP Startup: smtp.auth = "BOGUS" in the configuration is invalid (it must be empty or one of PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER); the default "" is used
+Warning: PHP Startup: smtp.auth = "BOGUS" in the configuration is invalid (it must be empty or one of "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" or "OAUTHBEARER"); the default "" is used
 string(0) ""
 string(0) ""
 "later_defined": bool(true)
