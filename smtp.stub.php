@@ -105,6 +105,8 @@ namespace Smtp {
         public readonly ?string $messageId;
         /** The logger threw after the server had accepted the message (the message was sent once). */
         public readonly ?\Throwable $loggerException;
+        /** The server that accepted the message, "host:port" (which one of several hosts, or of a batch's connections). */
+        public readonly string $host;
 
         private function __construct() {}
     }

@@ -222,10 +222,12 @@ void smtp_batch_take_exception(zval *slot)
 	}
 }
 
-static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it)
+/* host: the connection the item went on */
+static void record(zval *slot, smtp_outgoing *o, smtp_batch_item *it, const char *host)
 {
 	if (it->status == SMTP_OK) {
-		smtp_outgoing_result(o, &it->result, it->reply ? it->reply : "", it->reply ? strlen(it->reply) : 0, slot);
+		smtp_outgoing_result(o, &it->result, it->reply ? it->reply : "", it->reply ? strlen(it->reply) : 0, host,
+			slot);
 		return;
 	}
 	if (!smtp_outgoing_throw_body_error(o, it->status, it->error)) {
@@ -251,7 +253,7 @@ void smtp_batch_settle_item(smtp_batch *b, smtp_batch_link *l, uint32_t index, s
 	if (it->status == SMTP_OK) {
 		l->progress = true;
 	}
-	record(slot, &b->out[index], it);
+	record(slot, &b->out[index], it, c->conn.session ? smtp_session_peer(c->conn.session) : NULL);
 	if (it->status == SMTP_ERR_STATE && b->c->logger_exception && c->conn.session && smtp_session_aborted(c->conn.session)
 		&& Z_TYPE_P(slot) == IS_OBJECT) {
 		/* given up because the logger threw: that exception is the reason */

@@ -563,11 +563,11 @@ zend_result smtp_outgoing_prepare(smtp_client_obj *c, smtp_outgoing *o)
 }
 
 void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
-	zval *return_value)
+	const char *host, zval *return_value)
 {
 	zend_string *raw_id = o->raw ? raw_message_id(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw)) : NULL;
 	smtp_result_make(return_value, reply, reply_len, res, &o->env,
-		o->m ? o->b.message_id : o->raw ? raw_id : o->stream_message_id);
+		o->m ? o->b.message_id : o->raw ? raw_id : o->stream_message_id, host);
 	if (raw_id) {
 		zend_string_release(raw_id);
 	}
@@ -639,7 +639,7 @@ void smtp_outgoing_send(smtp_client_obj *c, smtp_outgoing *o, zval *return_value
 		const smtp_reply *r = smtp_session_last_reply(c->conn.session);
 		zend_object *lex;
 		smtp_outgoing_result(o, &res, r && r->text.data ? r->text.data : NULL, r && r->text.data ? r->text.len : 0,
-			return_value);
+			smtp_session_peer(c->conn.session), return_value);
 		/* the logger threw after the server accepted the message: the Result says so, and is returned */
 		if ((lex = smtp_client_take_logger_exception(c)) != NULL) {
 			smtp_result_set_logger_exception(return_value, lex);

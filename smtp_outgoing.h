@@ -83,7 +83,7 @@ void smtp_outgoing_release_build(smtp_outgoing *o);
 void smtp_outgoing_free(smtp_outgoing *o);
 /* The Smtp\Result of a message the server accepted; reply is its final reply. */
 void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
-	zval *return_value);
+	const char *host, zval *return_value);
 /* When the message writer itself failed (an attachment unreadable mid-send, a stream with a NUL): throw its
  * reason and return true. error is the session's message for the failure. */
 bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char *error);
@@ -95,7 +95,7 @@ void smtp_outgoing_send(smtp_client_obj *c, smtp_outgoing *o, zval *return_value
 
 /* A Result: the final reply (NULL: none), which recipients were accepted, the queue id, the Message-ID. */
 void smtp_result_make(zval *return_value, const char *reply, size_t reply_len, const smtp_send_result *res,
-	const smtp_envelope *env, zend_string *message_id);
+	const smtp_envelope *env, zend_string *message_id, const char *host);
 /* Result::$loggerException: the logger threw, but after the server accepted the message. */
 void smtp_result_set_logger_exception(zval *result, zend_object *ex);
 

@@ -17,9 +17,9 @@ ZEND_METHOD(Smtp_Result, __construct)
 	ZEND_PARSE_PARAMETERS_NONE();
 }
 
-/* reply: the server's final reply (NULL: none) */
+/* reply: the server's final reply (NULL: none); host: "host:port" of the server that gave it */
 void smtp_result_make(zval *return_value, const char *reply, size_t reply_len, const smtp_send_result *res,
-	const smtp_envelope *env, zend_string *message_id)
+	const smtp_envelope *env, zend_string *message_id, const char *host)
 {
 	zval accepted, rejected, tmp;
 	zend_object *obj;
@@ -64,6 +64,9 @@ void smtp_result_make(zval *return_value, const char *reply, size_t reply_len, c
 	zval_ptr_dtor(&tmp);
 	ZVAL_NULL(&tmp);
 	zend_update_property(smtp_ce_Result, obj, "loggerException", sizeof("loggerException") - 1, &tmp);
+	ZVAL_STRING(&tmp, host ? host : "");
+	zend_update_property(smtp_ce_Result, obj, "host", sizeof("host") - 1, &tmp);
+	zval_ptr_dtor(&tmp);
 }
 
 void smtp_result_set_logger_exception(zval *result, zend_object *ex)

@@ -79,6 +79,11 @@ void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms)
 	s->greeting_ms = greeting_ms;
 }
 
+const char *smtp_session_peer(const smtp_session *s)
+{
+	return s->peer;
+}
+
 const char *smtp_session_step(const smtp_session *s)
 {
 	return s->step ? s->step : "";

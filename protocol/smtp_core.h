@@ -420,6 +420,8 @@ void smtp_session_abort(smtp_session *s);
 /* The server's "host:port", which every error message names with the step (" (host:port, at EHLO)"),
  * and how long its greeting may take (0: the command timeout). */
 void smtp_session_set_peer(smtp_session *s, const char *peer, int greeting_ms);
+/* The "host:port" given to smtp_session_set_peer() ("" when none). */
+const char *smtp_session_peer(const smtp_session *s);
 /* The step the session was at when the last error happened ("the greeting", "EHLO", "MAIL FROM", ...). */
 const char *smtp_session_step(const smtp_session *s);
 int smtp_session_aborted(const smtp_session *s);

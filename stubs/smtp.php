@@ -446,6 +446,8 @@ namespace Smtp {
          * (once): do not send it again. The logger is not called again during that send.
          */
         public readonly ?\Throwable $loggerException;
+        /** The server that accepted the message, "host:port" (which one of several hosts, or of a batch's connections). */
+        public readonly string $host;
 
         private function __construct() {}
     }
