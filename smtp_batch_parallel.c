@@ -31,6 +31,7 @@
 #include "zend_exceptions.h"
 
 #include "smtp_batch.h"
+#include "smtp_options.h"
 
 #define WHERE_QUEUED  (-1)   /* waiting for a connection */
 #define WHERE_SETTLED (-2)   /* its result is known */
@@ -55,30 +56,7 @@ static double now_ms(void)
 zend_object *smtp_client_copy_settings(smtp_client_obj *src)
 {
 	zend_object *obj = smtp_client_create(smtp_ce_Smtp);
-	smtp_client_obj *c = smtp_client_from_obj(obj);
-
-	c->host = zend_string_copy(src->host);
-	c->port = src->port;
-	c->tls_mode = src->tls_mode;
-	c->timeout = src->timeout;
-	c->command_timeout = src->command_timeout;
-	c->data_timeout = src->data_timeout;
-	c->helo = src->helo ? zend_string_copy(src->helo) : NULL;
-	ZVAL_COPY(&c->context, &src->context);
-	c->username = src->username ? zend_string_copy(src->username) : NULL;
-	/* the password is wiped when the client goes: its own copy */
-	c->password = src->password ? zend_string_init(ZSTR_VAL(src->password), ZSTR_LEN(src->password), 0) : NULL;
-	c->auth_mech = src->auth_mech;
-	c->allow_plaintext_auth = src->allow_plaintext_auth;
-	c->pipelining = src->pipelining;
-	c->chunking = src->chunking;
-	c->partial = src->partial;
-	ZVAL_COPY(&c->logger, &src->logger);
-	ZVAL_COPY(&c->password_provider, &src->password_provider);
-	ZVAL_FALSE(&c->persistent);
-	c->hosts = src->hosts ? zend_array_dup(src->hosts) : NULL;
-	c->round_robin = src->round_robin;
-	c->dkim = NULL; /* messages are built (and signed) by the Smtp object itself */
+	smtp_options_copy(smtp_client_from_obj(obj), src); /* the option table: no option can be forgotten */
 	return obj;
 }
 

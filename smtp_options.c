@@ -464,6 +464,57 @@ void smtp_options_free(smtp_client_obj *c)
 	}
 }
 
+void smtp_options_copy(smtp_client_obj *dst, smtp_client_obj *src)
+{
+	size_t i;
+	for (i = 0; i < OPTION_COUNT; i++) {
+		const smtp_option *opt = &options_table[i];
+		switch (opt->kind) {
+		case SMTP_OPT_BOOL:
+			*FIELD(dst, opt, bool) = *FIELD(src, opt, bool);
+			break;
+		case SMTP_OPT_SECONDS:
+			*FIELD(dst, opt, double) = *FIELD(src, opt, double);
+			break;
+		case SMTP_OPT_INT:
+			*FIELD(dst, opt, int) = *FIELD(src, opt, int);
+			break;
+		case SMTP_OPT_STRING: {
+			zend_string *v = *FIELD(src, opt, zend_string *);
+			if (opt->offset == OFF(password)) {
+				/* wiped when released: a copy of its own */
+				smtp_options_set_password(dst, v ? ZSTR_VAL(v) : NULL, v ? ZSTR_LEN(v) : 0);
+				break;
+			}
+			if (*FIELD(dst, opt, zend_string *)) {
+				zend_string_release(*FIELD(dst, opt, zend_string *));
+			}
+			*FIELD(dst, opt, zend_string *) = v ? zend_string_copy(v) : NULL;
+			break;
+		}
+		case SMTP_OPT_ZVAL:
+			zval_ptr_dtor(FIELD(dst, opt, zval));
+			ZVAL_COPY(FIELD(dst, opt, zval), FIELD(src, opt, zval));
+			break;
+		case SMTP_OPT_OTHER:
+			break; /* dkim: the object that builds the messages signs them */
+		}
+	}
+	zval_ptr_dtor(&dst->persistent);
+	ZVAL_FALSE(&dst->persistent);
+	zval_ptr_dtor(&dst->password_provider);
+	ZVAL_COPY(&dst->password_provider, &src->password_provider);
+	if (dst->host) {
+		zend_string_release(dst->host);
+	}
+	dst->host = src->host ? zend_string_copy(src->host) : NULL;
+	dst->port = src->port;
+	if (dst->hosts) {
+		zend_array_destroy(dst->hosts);
+	}
+	dst->hosts = src->hosts ? zend_array_dup(src->hosts) : NULL;
+}
+
 static const smtp_option *find_option(zend_string *name)
 {
 	size_t i;

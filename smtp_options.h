@@ -19,6 +19,10 @@
 
 /* Defaults of the options (smtp_client_create()). */
 void smtp_options_defaults(smtp_client_obj *c);
+/* dst (a new object) takes src's settings, as an extra connection of sendBatch() needs them: every row of
+ * the table, the password provider and the hosts; never persistent; not the OTHER rows (DKIM: the object
+ * that builds the messages signs them). */
+void smtp_options_copy(smtp_client_obj *dst, smtp_client_obj *src);
 /* Free what the options hold (the object is freed). */
 void smtp_options_free(smtp_client_obj *c);
 
