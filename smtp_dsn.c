@@ -256,6 +256,58 @@ static bool parse_recipient(zend_string *address, zval *v, zval *out, uint32_t a
 	return true;
 }
 
+/* ['envid']: 1 to ENVID_MAX printable characters once xtext-encoded (RFC 3461 4.4) */
+static bool parse_envid(zval *v, zval *out, uint32_t arg_num)
+{
+	size_t encoded = 0, i;
+	if (Z_TYPE_P(v) != IS_STRING) {
+		zend_argument_type_error(arg_num, "['envid'] must be of type string, %s given", zend_zval_type_name(v));
+		return false;
+	}
+	for (i = 0; i < Z_STRLEN_P(v); i++) {
+		char c = Z_STRVAL_P(v)[i];
+		encoded += (c == ' ' || c == '+' || c == '=') ? 3 : 1;
+	}
+	if (Z_STRLEN_P(v) == 0 || !printable(Z_STR_P(v), false) || encoded > ENVID_MAX) {
+		zend_argument_value_error(arg_num, "['envid'] must be 1 to %d printable ASCII characters "
+			"(space, '+' and '=' count three)", ENVID_MAX);
+		return false;
+	}
+	add_assoc_str(out, "envid", zend_string_copy(Z_STR_P(v)));
+	return true;
+}
+
+/* ['recipients']: address => [notify, orcpt], keyed by the lower-cased address in out */
+static bool parse_recipients(zval *v, zval *out, uint32_t arg_num)
+{
+	zval list, entry, *w;
+	zend_string *address;
+	if (Z_TYPE_P(v) != IS_ARRAY) {
+		zend_argument_type_error(arg_num, "['recipients'] must be of type array, %s given", zend_zval_type_name(v));
+		return false;
+	}
+	array_init(&list);
+	add_assoc_zval(out, "recipients", &list);
+	ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(v), address, w) {
+		zend_string *lc;
+		if (!address) {
+			zend_argument_value_error(arg_num, "['recipients'] must be keyed by address");
+			return false;
+		}
+		if (!smtp_check_address(address, arg_num, "a ['recipients'] key")) {
+			return false;
+		}
+		if (!parse_recipient(address, w, &entry, arg_num)) {
+			zval_ptr_dtor(&entry);
+			return false;
+		}
+		lc = zend_string_tolower(address);
+		zend_hash_update(Z_ARRVAL(list), lc, &entry); /* list's table, now held by out */
+		zend_string_release(lc);
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
 zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num)
 {
 	zend_string *key;
@@ -286,21 +338,9 @@ zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num)
 			}
 			add_assoc_string(out, "ret", (Z_STRVAL_P(v)[0] | 0x20) == 'f' ? "FULL" : "HDRS");
 		} else if (zend_string_equals_literal(key, "envid")) {
-			size_t encoded = 0, i;
-			if (Z_TYPE_P(v) != IS_STRING) {
-				zend_argument_type_error(arg_num, "['envid'] must be of type string, %s given", zend_zval_type_name(v));
+			if (!parse_envid(v, out, arg_num)) {
 				goto fail;
 			}
-			for (i = 0; i < Z_STRLEN_P(v); i++) {
-				char c = Z_STRVAL_P(v)[i];
-				encoded += (c == ' ' || c == '+' || c == '=') ? 3 : 1;
-			}
-			if (Z_STRLEN_P(v) == 0 || !printable(Z_STR_P(v), false) || encoded > ENVID_MAX) {
-				zend_argument_value_error(arg_num, "['envid'] must be 1 to %d printable ASCII characters "
-					"(space, '+' and '=' count three)", ENVID_MAX);
-				goto fail;
-			}
-			add_assoc_str(out, "envid", zend_string_copy(Z_STR_P(v)));
 		} else if (zend_string_equals_literal(key, "orcpt")) {
 			if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
 				zend_argument_type_error(arg_num, "['orcpt'] must be of type bool, %s given", zend_zval_type_name(v));
@@ -310,32 +350,9 @@ zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num)
 				add_assoc_bool(out, "orcpt", true);
 			}
 		} else if (zend_string_equals_literal(key, "recipients")) {
-			zval list, entry, *w;
-			zend_string *address;
-			if (Z_TYPE_P(v) != IS_ARRAY) {
-				zend_argument_type_error(arg_num, "['recipients'] must be of type array, %s given",
-					zend_zval_type_name(v));
+			if (!parse_recipients(v, out, arg_num)) {
 				goto fail;
 			}
-			array_init(&list);
-			add_assoc_zval(out, "recipients", &list);
-			ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(v), address, w) {
-				zend_string *lc;
-				if (!address) {
-					zend_argument_value_error(arg_num, "['recipients'] must be keyed by address");
-					goto fail;
-				}
-				if (!smtp_check_address(address, arg_num, "a ['recipients'] key")) {
-					goto fail;
-				}
-				if (!parse_recipient(address, w, &entry, arg_num)) {
-					zval_ptr_dtor(&entry);
-					goto fail;
-				}
-				lc = zend_string_tolower(address);
-				zend_hash_update(Z_ARRVAL(list), lc, &entry);
-				zend_string_release(lc);
-			} ZEND_HASH_FOREACH_END();
 		} else {
 			zend_argument_value_error(arg_num, "has an unknown key \"%s\" (known: notify, ret, envid, orcpt, recipients)",
 				ZSTR_VAL(key));
