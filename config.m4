@@ -10,9 +10,9 @@ if test "$PHP_SMTP" != "no"; then
   dnl (smtp_dkim.c and smtp_dkim_config.c; see the README's DKIM section).
   PHP_SETUP_OPENSSL([SMTP_SHARED_LIBADD], [], [AC_MSG_ERROR([smtp needs OpenSSL's libcrypto for DKIM])])
   PHP_SUBST([SMTP_SHARED_LIBADD])
-  SMTP_BINDING_SOURCES="smtp.c smtp_ini.c smtp_options.c smtp_client.c smtp_client_connect.c smtp_hosts.c \
+  SMTP_BINDING_SOURCES="smtp.c smtp_ini.c smtp_values.c smtp_options.c smtp_client.c smtp_client_connect.c smtp_hosts.c \
     smtp_connection.c smtp_transport.c smtp_persistent.c smtp_outgoing.c smtp_result.c smtp_exceptions.c \
-    smtp_batch.c smtp_batch_parallel.c smtp_message.c smtp_message_parts.c smtp_message_build.c smtp_address.c smtp_headers.c \
+    smtp_batch.c smtp_batch_parallel.c smtp_message.c smtp_message_parts.c smtp_message_build.c smtp_boundary.c smtp_address.c smtp_headers.c \
     smtp_sendmail.c smtp_render.c smtp_mail.c smtp_mail_args.c smtp_mail_message.c smtp_dsn.c smtp_idn.c \
     smtp_dkim.c smtp_dkim_config.c smtp_smime.c"
   SMTP_CORE_SOURCES="protocol/buf.c protocol/reply.c protocol/check.c protocol/encode.c protocol/data.c \

@@ -1,7 +1,7 @@
 /*
  * php_smtp.h - the smtp extension's public header: what php-src's extension loader and other extensions
- * need (the module entry, phpext_smtp_ptr, the version). The binding's own declarations are in
- * smtp_private.h and one header per concept (smtp_client.h, smtp_connection.h, ...).
+ * need (the module entry, phpext_smtp_ptr, the version). The binding's own declarations are in one
+ * header per concept (smtp_globals.h, smtp_client.h, smtp_message.h, ...: DESIGN.md lists them).
  */
 #ifndef PHP_SMTP_H
 #define PHP_SMTP_H

@@ -1,8 +1,7 @@
 /*
  * smtp.c - the smtp extension's module: class registration, INI, phpinfo().
  *
- * The binding is split by concept, one header each (see smtp_private.h for the list). The protocol is in
- * protocol/.
+ * The binding is split by concept, one header each (DESIGN.md lists them). The protocol is in protocol/.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -15,11 +14,18 @@
 #include "zend_smart_str.h"
 #include "ext/spl/spl_exceptions.h"
 
+#include "php_smtp.h"
+#include "protocol/smtp_core.h"
 #include "smtp_client.h"
-#include "smtp_persistent.h"
-#include "smtp_transport.h"
-#include "smtp_ini.h"
 #include "smtp_dkim_binding.h"
+#include "smtp_exceptions.h"
+#include "smtp_globals.h"
+#include "smtp_ini.h"
+#include "smtp_mail.h"
+#include "smtp_message.h"
+#include "smtp_persistent.h"
+#include "smtp_result.h"
+#include "smtp_transport.h"
 #include "smtp_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(smtp)

@@ -10,7 +10,8 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "smtp_private.h"
+#include "protocol/smtp_core.h"
+#include "smtp_address.h"
 
 /* ---- mailbox lists ------------------------------------------------------------------------------- */
 

@@ -32,7 +32,13 @@
 #include "zend_interfaces.h"
 #include "ext/spl/spl_iterators.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_batch.h"
+#include "smtp_client.h"
+#include "smtp_exceptions.h"
+#include "smtp_message.h"
+#include "smtp_outgoing.h"
+#include "smtp_result.h"
 
 #define BUILD_MAX_ITEMS 256   /* messages built (and handed to the core) at once */
 #define BUILD_MAX_FILES 64    /* attachment files open at once, about */

@@ -30,8 +30,14 @@
 #include "php_network.h"
 #include "zend_exceptions.h"
 
+#include "php_smtp_compat.h"
+#include "protocol/smtp_core.h"
 #include "smtp_batch.h"
+#include "smtp_client.h"
+#include "smtp_connection.h"
+#include "smtp_exceptions.h"
 #include "smtp_options.h"
+#include "smtp_outgoing.h"
 
 #define WHERE_QUEUED  (-1)   /* waiting for a connection */
 #define WHERE_SETTLED (-2)   /* its result is known */

@@ -13,10 +13,15 @@
 #include "zend_smart_str.h"
 #include "ext/standard/php_string.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_client.h"
+#include "smtp_connection.h"
+#include "smtp_exceptions.h"
+#include "smtp_message.h"
 #include "smtp_options.h"
 #include "smtp_outgoing.h"
-#include "smtp_exceptions.h"
+#include "smtp_persistent.h"
+#include "smtp_values.h"
 
 static zend_object_handlers smtp_client_handlers;
 

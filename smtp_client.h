@@ -11,8 +11,13 @@
 #ifndef SMTP_CLIENT_H
 #define SMTP_CLIENT_H
 
-#include "smtp_private.h"
+#include "php.h"
+#include "php_smtp_compat.h"
+#include "protocol/smtp_core.h"
 #include "smtp_connection.h"
+#include "smtp_message.h"
+
+extern zend_class_entry *smtp_ce_Smtp;
 
 typedef struct smtp_dkim_config smtp_dkim_config; /* option "dkim" (smtp_dkim.c) */
 typedef struct smtp_dkim_job smtp_dkim_job;       /* one message being signed */

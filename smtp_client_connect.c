@@ -17,11 +17,14 @@
 #include "zend_smart_str.h"
 #include "ext/random/php_random.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_client.h"
-#include "smtp_options.h"
-#include "smtp_hosts.h"
-#include "smtp_transport.h"
+#include "smtp_connection.h"
 #include "smtp_exceptions.h"
+#include "smtp_hosts.h"
+#include "smtp_options.h"
+#include "smtp_persistent.h"
+#include "smtp_values.h"
 
 int smtp_seconds_to_ms(double s)
 {
@@ -163,13 +166,20 @@ static bool refresh_password(smtp_client_obj *c)
 	return true;
 }
 
+/* Whether mech's secret is an OAuth token (the core's mechanism table says so). */
+static bool mech_is_bearer(int mech)
+{
+	const smtp_auth_mechanism *m = smtp_auth_mechanism_of((smtp_auth_mech)mech);
+	return m && m->bearer_token;
+}
+
 zend_result smtp_client_auth(smtp_client_obj *c, zend_string *user, zend_string *secret, int mech)
 {
 	smtp_session *session = c->conn.session;
 	smtp_status st = smtp_session_auth(session, (smtp_auth_mech)mech, ZSTR_VAL(user), ZSTR_LEN(user),
 		ZSTR_VAL(secret), ZSTR_LEN(secret), c->allow_plaintext_auth);
 	if (st == SMTP_ERR_AUTH && secret == c->password && Z_TYPE(c->password_provider) != IS_UNDEF
-		&& (mech == SMTP_AUTH_XOAUTH2 || mech == SMTP_AUTH_OAUTHBEARER) && smtp_session_usable(session)
+		&& mech_is_bearer(mech) && smtp_session_usable(session)
 		&& smtp_session_error_reply(session)->code == 535) {
 		/* the token expired (XOAUTH2's error JSON then 535, OAUTHBEARER's error): a fresh one, once */
 		if (!refresh_password(c)) {

@@ -12,9 +12,11 @@
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_connection.h"
-#include "smtp_transport.h"
 #include "smtp_exceptions.h"
+#include "smtp_persistent.h"
+#include "smtp_transport.h"
 
 /* ---- the core's transport on the connection's stream ------------------------------------------- */
 

@@ -12,7 +12,8 @@
 #ifndef SMTP_CONNECTION_H
 #define SMTP_CONNECTION_H
 
-#include "smtp_private.h"
+#include "php.h"
+#include "protocol/smtp_core.h"
 #include "smtp_persistent.h"
 
 typedef struct smtp_connection {

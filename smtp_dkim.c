@@ -25,26 +25,20 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 #include "ext/date/php_date.h"
-#include "smtp_client.h"
-#include "smtp_outgoing.h"
-#include "smtp_transport.h"
-#include "smtp_exceptions.h"
+#include "protocol/smtp_core.h"
 #include "protocol/smtp_dkim.h"
 #include "protocol/smtp_sha256.h"
+#include "smtp_client.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_dkim_keys.h"
+#include "smtp_exceptions.h"
+#include "smtp_message.h"
+#include "smtp_outgoing.h"
 
 struct smtp_dkim_job {
 	smtp_dkim d;
 	smtp_body_fn inner;
 	void *inner_ctx;
-};
-
-struct smtp_boundary_rng {
-	unsigned char seed[SMTP_SHA256_LEN];
-	uint64_t counter;
-	unsigned char block[SMTP_SHA256_LEN];
-	size_t block_used;
 };
 
 /* ---- signing -------------------------------------------------------------------------------------- */
@@ -82,66 +76,6 @@ static bool sign_digest(EVP_PKEY *pkey, smtp_dkim_algorithm alg, const unsigned 
 		*sig = NULL;
 	}
 	return ok;
-}
-
-/* ---- MIME boundaries that do not change between writes ------------------------------------------- */
-
-smtp_boundary_rng *smtp_boundary_rng_new(zend_string *message_id, zend_string *date)
-{
-	smtp_boundary_rng *rng = ecalloc(1, sizeof(*rng));
-	smtp_sha256 h;
-	/* seeded by what makes the message unique; its generated Message-ID holds 128 random bits */
-	smtp_sha256_init(&h);
-	smtp_sha256_update(&h, ZSTR_VAL(message_id), ZSTR_LEN(message_id));
-	smtp_sha256_update(&h, "\n", 1);
-	smtp_sha256_update(&h, ZSTR_VAL(date), ZSTR_LEN(date));
-	smtp_sha256_final(&h, rng->seed);
-	rng->block_used = SMTP_SHA256_LEN;
-	return rng;
-}
-
-void smtp_boundary_rng_rewind(smtp_boundary_rng *rng)
-{
-	if (rng) {
-		rng->counter = 0;
-		rng->block_used = SMTP_SHA256_LEN;
-	}
-}
-
-void smtp_boundary_rng_free(smtp_boundary_rng *rng)
-{
-	if (rng) {
-		efree(rng);
-	}
-}
-
-/* smtp_random_fn: SHA-256(seed || counter) blocks; without a generator, PHP's CSPRNG. */
-void smtp_boundary_random(void *ctx, unsigned char *buf, size_t len)
-{
-	smtp_boundary_rng *rng = ctx;
-	if (!rng) {
-		smtp_php_random(NULL, buf, len);
-		return;
-	}
-	while (len) {
-		size_t take;
-		if (rng->block_used == SMTP_SHA256_LEN) {
-			unsigned char in[SMTP_SHA256_LEN + 8];
-			int i;
-			memcpy(in, rng->seed, SMTP_SHA256_LEN);
-			for (i = 0; i < 8; i++) {
-				in[SMTP_SHA256_LEN + i] = (unsigned char)(rng->counter >> (56 - 8 * i));
-			}
-			rng->counter++;
-			smtp_sha256_digest(in, sizeof(in), rng->block);
-			rng->block_used = 0;
-		}
-		take = SMTP_SHA256_LEN - rng->block_used < len ? SMTP_SHA256_LEN - rng->block_used : len;
-		memcpy(buf, rng->block + rng->block_used, take);
-		rng->block_used += take;
-		buf += take;
-		len -= take;
-	}
 }
 
 /* The body hashes with libcrypto's SHA-256, several times faster than the core's portable one (CPU

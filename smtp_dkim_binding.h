@@ -1,5 +1,7 @@
 /*
- * smtp_dkim_binding.h - the binding's DKIM signer (smtp_dkim.c), used by the send paths.
+ * smtp_dkim_binding.h - the binding's DKIM signer: its configuration from option "dkim" or the smtp.dkim_*
+ * settings (smtp_dkim_config.c) and the signing of an outgoing message (smtp_dkim.c), with OpenSSL's
+ * libcrypto. (protocol/smtp_dkim.h is the core's part: canonicalization and the DKIM-Signature field.)
  */
 #ifndef SMTP_DKIM_BINDING_H
 #define SMTP_DKIM_BINDING_H
@@ -23,18 +25,5 @@ void smtp_dkim_minit(int module_number);
 smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured);
 /* smtp_mail(): give c the INI's signer. False (after a warning) when the INI's signer is unusable. */
 bool smtp_dkim_ini_attach(smtp_client_obj *c);
-
-/* A Message's boundary generator (smtp_outgoing.rng): seeded by its Message-ID and Date. */
-typedef struct smtp_boundary_rng smtp_boundary_rng;
-smtp_boundary_rng *smtp_boundary_rng_new(zend_string *message_id, zend_string *date);
-/* Back to the first boundary: called before each write of the message (NULL: nothing). */
-void smtp_boundary_rng_rewind(smtp_boundary_rng *rng);
-void smtp_boundary_rng_free(smtp_boundary_rng *rng);
-/* smtp_random_fn over a smtp_boundary_rng (ctx NULL: PHP's CSPRNG). */
-void smtp_boundary_random(void *ctx, unsigned char *buf, size_t len);
-
-/* S/MIME (smtp_smime.c): sign and/or encrypt o's Message as its smime() asks; o then sends the result as
- * a raw message. Throws (nothing sent) and returns FAILURE. */
-zend_result smtp_smime_apply(smtp_outgoing *o);
 
 #endif

@@ -17,8 +17,9 @@
 #include "SAPI.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
-#include "smtp_private.h"
+#include "php_smtp_compat.h"
 #include "protocol/smtp_dkim.h"
+#include "smtp_client.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_dkim_keys.h"
 

@@ -27,8 +27,10 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
+#include "protocol/smtp_core.h"
+#include "smtp_dsn.h"
+#include "smtp_address.h"
 #include "smtp_outgoing.h"
-#include "smtp_exceptions.h"
 
 #define ENVID_MAX 100 /* RFC 3461 4.4: the xtext-encoded ENVID */
 #define ORCPT_MAX 500 /* RFC 3461 4.2: the encoded ORCPT value */

@@ -17,6 +17,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_exceptions.h"
 
 #define PROP(name) name, sizeof(name) - 1

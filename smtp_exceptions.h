@@ -7,7 +7,15 @@
 #ifndef SMTP_EXCEPTIONS_H
 #define SMTP_EXCEPTIONS_H
 
-#include "smtp_private.h"
+#include "php.h"
+#include "protocol/smtp_core.h"
+
+extern zend_class_entry *smtp_ce_Exception;
+extern zend_class_entry *smtp_ce_ConnectionException;
+extern zend_class_entry *smtp_ce_TlsException;
+extern zend_class_entry *smtp_ce_AuthenticationException;
+extern zend_class_entry *smtp_ce_ResponseException;
+extern zend_class_entry *smtp_ce_RecipientException;
 
 /* Throw the exception for a core status after a session operation. */
 void smtp_throw_status(smtp_status st, smtp_session *session, const smtp_send_result *result,

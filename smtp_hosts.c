@@ -11,6 +11,7 @@
 #include "zend_exceptions.h"
 
 #include "smtp_hosts.h"
+#include "smtp_client.h"
 
 /* A host for "tcp://host:port": a name, an IPv4 address, or an IPv6 address with or without brackets. */
 static bool host_ok(zend_string *h)

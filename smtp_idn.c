@@ -15,8 +15,11 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "smtp_outgoing.h"
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_idn.h"
 #include "smtp_exceptions.h"
+#include "smtp_outgoing.h"
 
 static bool intl_loaded(void)
 {

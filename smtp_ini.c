@@ -2,7 +2,8 @@
  * smtp_ini.c - the smtp.* php.ini settings (smtp_ini.h): their entries, the checks their handlers make (a
  * bad value is a startup warning naming the setting and the default kept, or a failed ini_set()), PHP's
  * own mail settings they fall back on, and the server smtp_mail() sends to. What each setting gives a
- * client is the option table's INI column (smtp_options.c).
+ * client is the option table's INI column (smtp_options.c); each value is checked by the function
+ * smtp_values.c has for the option it gives.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -12,8 +13,11 @@
 #include "php_ini.h"
 #include "SAPI.h"
 
+#include "php_smtp_compat.h"
+#include "protocol/smtp_core.h"
 #include "smtp_ini.h"
-#include "smtp_options.h"
+#include "smtp_globals.h"
+#include "smtp_values.h"
 
 /* ---- reading and checking the settings ----------------------------------------------------------- */
 
@@ -66,20 +70,6 @@ static bool ini_host_valid(const char *s)
 			|| ch == '-' || ch == '_' || ch == ':' || ch == '[' || ch == ']' || ch == '%') {
 			item++;
 		} else {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool ini_helo_valid(const char *s)
-{
-	size_t i, len = strlen(s);
-	if (len > 255) {
-		return false;
-	}
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126) {
 			return false;
 		}
 	}
@@ -197,7 +187,7 @@ void smtp_mail_server(const char **host, zend_long *port, int *tls_mode)
 			*port = php_port;
 		}
 	}
-	smtp_options_resolve_port_tls(port, tls_mode, 587);
+	smtp_resolve_port_tls(port, tls_mode, 587);
 }
 
 /* ---- the entries --------------------------------------------------------------------------------- */
@@ -241,7 +231,7 @@ static ZEND_INI_MH(OnUpdateSmtpPort)
 	while (*end == ' ' || *end == '\t') {
 		end++;
 	}
-	if (end == s || *end || port < 0 || port > 65535) {
+	if (end == s || *end || !smtp_port_valid(port)) {
 		return ini_refuse(entry, new_value, stage, "a port number from 0 (automatic) to 65535", "0");
 	}
 	return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
@@ -251,7 +241,7 @@ static ZEND_INI_MH(OnUpdateSmtpTimeout)
 {
 	const char *s = new_value ? ZSTR_VAL(new_value) : "", *end;
 	double t = zend_strtod(s, &end);
-	if (end == s || *end || !(t > 0) || !zend_finite(t) || t > 86400) {
+	if (end == s || *end || !smtp_seconds_valid(t)) {
 		return ini_refuse(entry, new_value, stage, "a number of seconds greater than 0", "30");
 	}
 	return OnUpdateReal(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
@@ -269,7 +259,7 @@ static ZEND_INI_MH(OnUpdateSmtpHost)
 /* smtp.helo: empty (the machine's name) or a name for EHLO */
 static ZEND_INI_MH(OnUpdateSmtpHelo)
 {
-	if (new_value && ZSTR_LEN(new_value) && !ini_helo_valid(ZSTR_VAL(new_value))) {
+	if (new_value && ZSTR_LEN(new_value) && !smtp_helo_valid(ZSTR_VAL(new_value), ZSTR_LEN(new_value))) {
 		return ini_refuse(entry, new_value, stage, "empty or a name for EHLO (printable ASCII, no spaces)", "");
 	}
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
@@ -281,6 +271,15 @@ static ZEND_INI_MH(OnUpdateSmtpFrom)
 	if (new_value && ZSTR_LEN(new_value) && !ini_from_valid(ZSTR_VAL(new_value), ZSTR_LEN(new_value))) {
 		return ini_refuse(entry, new_value, stage,
 			"empty or one address, user@example.com or Name <user@example.com>", "");
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+/* smtp.username: empty (no AUTH) or a user name, as option "username" takes it */
+static ZEND_INI_MH(OnUpdateSmtpUsername)
+{
+	if (new_value && ZSTR_LEN(new_value) && !smtp_username_valid(ZSTR_VAL(new_value), ZSTR_LEN(new_value))) {
+		return ini_refuse(entry, new_value, stage, "empty or a user name without CR, LF or NUL", "");
 	}
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
@@ -326,7 +325,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("smtp.host", "", PHP_INI_ALL, OnUpdateSmtpHost, host, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY("smtp.port", "0", PHP_INI_ALL, OnUpdateSmtpPort, port, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY("smtp.tls", "auto", PHP_INI_ALL, OnUpdateSmtpTls, tls, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.username", "", PHP_INI_ALL, OnUpdateString, username, zend_smtp_globals, smtp_globals)
+	STD_PHP_INI_ENTRY("smtp.username", "", PHP_INI_ALL, OnUpdateSmtpUsername, username, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_ENTRY_EX("smtp.password", "", PHP_INI_ALL, OnUpdateString, password, zend_smtp_globals,
 		smtp_globals, smtp_password_displayer)
 	STD_PHP_INI_ENTRY("smtp.password_provider", "", PHP_INI_ALL, OnUpdateSmtpPasswordProvider, password_provider,

@@ -6,7 +6,7 @@
 #ifndef SMTP_INI_H
 #define SMTP_INI_H
 
-#include "smtp_private.h"
+#include "php.h"
 
 void smtp_ini_minit(int type, int module_number);
 void smtp_ini_mshutdown(int type, int module_number);

@@ -20,17 +20,21 @@
 #include "ext/standard/php_string.h"
 #include "ext/standard/php_mail.h"
 
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_mail.h"
+#include "smtp_address.h"
 #include "smtp_client.h"
-#include "smtp_options.h"
-#include "smtp_ini.h"
-#include "smtp_transport.h"
-#include "smtp_exceptions.h"
 #include "smtp_dkim_binding.h"
-
+#include "smtp_globals.h"
 #include "smtp_headers.h"
+#include "smtp_ini.h"
 #include "smtp_mail_args.h"
 #include "smtp_mail_message.h"
 #include "smtp_message.h"
+#include "smtp_options.h"
+#include "smtp_values.h"
+
 
 static void exception_to_warning(void)
 {
@@ -331,7 +335,8 @@ static bool job_send(mail_job *j)
 	return ok;
 }
 
-bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
+/* mail()'s job: the headers as an array (headers_ht) or a string (headers_str); false after a warning. */
+static bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
 	zend_string *headers_str, zend_string *params)
 {
 	mail_job j;

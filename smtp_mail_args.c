@@ -13,9 +13,9 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "smtp_private.h"
-#include "smtp_headers.h"
 #include "smtp_mail_args.h"
+#include "smtp_address.h"
+#include "smtp_headers.h"
 
 /*
  * To and Subject as mail() writes them: trailing white space dropped, control characters made spaces,

@@ -11,10 +11,11 @@
 #include "php.h"
 #include "zend_smart_str.h"
 
-#include "smtp_private.h"
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_mail_message.h"
 #include "smtp_headers.h"
 #include "smtp_mail_args.h"
-#include "smtp_mail_message.h"
 
 #define FOLD_AT 78
 

@@ -15,9 +15,10 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-#include "smtp_outgoing.h"
-#include "smtp_transport.h"
-#include "smtp_exceptions.h"
+#include "protocol/smtp_core.h"
+#include "smtp_message.h"
+#include "smtp_address.h"
+#include "smtp_dsn.h"
 
 static zend_object_handlers smtp_message_handlers;
 

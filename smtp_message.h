@@ -23,6 +23,8 @@
 #include "protocol/smtp_mime.h"
 #include "smtp_address.h"
 
+extern zend_class_entry *smtp_ce_Message;
+
 typedef struct smtp_php_header {
 	zend_string *name;
 	zend_string *value;
@@ -118,10 +120,6 @@ zend_result smtp_message_build_init(smtp_message_build *b, smtp_message_obj *m, 
 void smtp_message_build_free(smtp_message_build *b);
 /* Rewind the attachment sources so the message can be written again (after a failed attempt). */
 void smtp_message_build_rewind(smtp_message_build *b);
-/* Random bytes for MIME boundaries (smtp_random_fn). */
-void smtp_php_random(void *ctx, unsigned char *buf, size_t len);
-/* The size of a stream that is a regular file (php://memory and php://temp count), or -1. */
-int64_t smtp_stream_file_size(php_stream *stream);
 /* A new Message-ID, "<32 hex digits@domain>": 128 random bits at the domain of address (NULL or without a
  * usable ASCII domain: default_domain, else "localhost"). */
 zend_string *smtp_message_id_new(const zend_string *address, const char *default_domain);

@@ -13,9 +13,14 @@
 #include "ext/date/php_date.h"
 #include "ext/random/php_random.h"
 
-#include "smtp_private.h"
-#include "smtp_transport.h"
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_address.h"
+#include "smtp_boundary.h"
 #include "smtp_exceptions.h"
+#include "smtp_message.h"
+#include "smtp_transport.h"
+#include "smtp_values.h"
 
 typedef struct smtp_file_source {
 	smtp_source src;
@@ -53,39 +58,10 @@ static void file_source_close(void *ctx)
 	(void)ctx; /* closed by smtp_message_build_free() */
 }
 
-int64_t smtp_stream_file_size(php_stream *stream)
-{
-	php_stream_statbuf ssb;
-	int reporting = EG(error_reporting), rc;
-	if (!stream) {
-		return -1;
-	}
-	/* a stream wrapper without stream_stat() has no size: that is no reason for a warning */
-	EG(error_reporting) = 0;
-	rc = php_stream_stat(stream, &ssb);
-	EG(error_reporting) = reporting;
-	if (rc != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
-		return -1;
-	}
-	return (int64_t)ssb.sb.st_size;
-}
-
 /* The file's size, for SIZE: what reading it from the start will give. */
 static int64_t file_source_size(void *ctx)
 {
 	return smtp_stream_file_size(((smtp_file_source *)ctx)->stream);
-}
-
-void smtp_php_random(void *ctx, unsigned char *buf, size_t len)
-{
-	(void)ctx;
-	if (php_random_bytes_silent(buf, len) != SUCCESS) {
-		/* the CSPRNG failed: boundaries only need to be unlikely in the content */
-		size_t i;
-		for (i = 0; i < len; i++) {
-			buf[i] = (unsigned char)php_mt_rand_range(0, 255);
-		}
-	}
 }
 
 zend_string *smtp_message_id_new(const zend_string *address, const char *default_domain)

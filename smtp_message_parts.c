@@ -12,7 +12,9 @@
 #include "zend_smart_str.h"
 #include "ext/standard/php_string.h"
 
-#include "smtp_private.h"
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_message.h"
 
 #define THIS_MESSAGE() smtp_message_from_obj(Z_OBJ_P(ZEND_THIS))
 

@@ -16,66 +16,16 @@
 #include "ext/hash/php_hash.h"
 #include "ext/hash/php_hash_sha.h"
 
+#include "php_smtp_compat.h"
+#include "protocol/smtp_core.h"
 #include "smtp_options.h"
+#include "smtp_client.h"
+#include "smtp_dkim_binding.h"
+#include "smtp_exceptions.h"
 #include "smtp_hosts.h"
 #include "smtp_ini.h"
-#include "smtp_transport.h"
-#include "smtp_exceptions.h"
-#include "smtp_dkim_binding.h"
-
-/* ---- names --------------------------------------------------------------------------------------- */
-
-int smtp_parse_tls_mode(const char *s)
-{
-	static const char *const names[] = {"none", "starttls", "implicit", "opportunistic"};
-	int i;
-	if (s[0] >= '0' && s[0] <= '3' && s[1] == '\0') {
-		return s[0] - '0';
-	}
-	for (i = 0; i < 4; i++) {
-		if (zend_binary_strcasecmp(s, strlen(s), names[i], strlen(names[i])) == 0) {
-			return i;
-		}
-	}
-	return -1;
-}
-
-int smtp_parse_auth_mech(const char *s, size_t len)
-{
-	const smtp_auth_mechanism *m = smtp_auth_mechanism_find(s, len); /* the core's table */
-	return m ? (int)m->mech : -1;
-}
-
-/* "\"SCRAM-SHA-256\", ... or \"OAUTHBEARER\"": every name of the core's mechanism table, for messages. */
-zend_string *smtp_auth_mech_choices(void)
-{
-	smart_str out = {0};
-	size_t i, n;
-	const smtp_auth_mechanism *m = smtp_auth_mechanisms(&n);
-	for (i = 0; i < n; i++) {
-		smart_str_appends(&out, i == 0 ? "\"" : i + 1 == n ? " or \"" : ", \"");
-		smart_str_appends(&out, m[i].name);
-		smart_str_appendc(&out, '"');
-	}
-	smart_str_0(&out);
-	return out.s;
-}
-
-/* A name for EHLO: printable ASCII without space, at most 255 octets. */
-static bool helo_ok(zend_string *h)
-{
-	size_t i;
-	if (ZSTR_LEN(h) == 0 || ZSTR_LEN(h) > 255) {
-		return false;
-	}
-	for (i = 0; i < ZSTR_LEN(h); i++) {
-		unsigned char ch = (unsigned char)ZSTR_VAL(h)[i];
-		if (ch < 33 || ch > 126) {
-			return false;
-		}
-	}
-	return true;
-}
+#include "smtp_persistent.h"
+#include "smtp_values.h"
 
 /* ---- the password -------------------------------------------------------------------------------- */
 
@@ -142,7 +92,7 @@ static bool set_seconds(smtp_client_obj *c, const smtp_option *opt, zval *v)
 			zend_zval_type_name(v));
 		return false;
 	}
-	if (!(d > 0) || !zend_finite(d)) {
+	if (!smtp_seconds_valid(d)) {
 		zend_argument_value_error(3, "option \"%s\" must be a number of seconds greater than 0", opt->name);
 		return false;
 	}
@@ -189,7 +139,7 @@ static bool set_helo(smtp_client_obj *c, const smtp_option *opt, zval *v)
 	if (!set_string(c, opt, v)) {
 		return false;
 	}
-	if (c->helo && !helo_ok(c->helo)) {
+	if (c->helo && !smtp_helo_valid(ZSTR_VAL(c->helo), ZSTR_LEN(c->helo))) {
 		zend_argument_value_error(3, "option \"helo\" must be a host name or address literal (printable ASCII, "
 			"no space, CR, LF or NUL)");
 		return false;
@@ -202,7 +152,7 @@ static bool set_username(smtp_client_obj *c, const smtp_option *opt, zval *v)
 	if (!set_string(c, opt, v)) {
 		return false;
 	}
-	if (c->username && smtp_has_line_break(ZSTR_VAL(c->username), ZSTR_LEN(c->username))) {
+	if (c->username && !smtp_username_valid(ZSTR_VAL(c->username), ZSTR_LEN(c->username))) {
 		zend_argument_value_error(3, "option \"username\" must not contain CR, LF or NUL characters");
 		return false;
 	}
@@ -692,17 +642,6 @@ bool smtp_options_key(smtp_client_obj *c, smtp_pconn_key *key)
 	return true;
 }
 
-void smtp_options_resolve_port_tls(zend_long *port, int *tls_mode, zend_long opportunistic_port)
-{
-	if (*tls_mode < 0) {
-		*tls_mode = *port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
-	}
-	if (*port == 0) {
-		*port = *tls_mode == SMTP_TLS_IMPLICIT ? 465 : *tls_mode == SMTP_TLS_STARTTLS ? 587
-			: *tls_mode == SMTP_TLS_NONE ? 25 : opportunistic_port;
-	}
-}
-
 /* ---- the constructor and smtp_mail() ------------------------------------------------------------- */
 
 zend_result smtp_options_construct(smtp_client_obj *c, zend_string *host, HashTable *host_list, zend_long port,
@@ -714,7 +653,7 @@ zend_result smtp_options_construct(smtp_client_obj *c, zend_string *host, HashTa
 	if (host_list && !smtp_hosts_list_ok(host_list)) {
 		return FAILURE;
 	}
-	if (port < 0 || port > 65535) {
+	if (!smtp_port_valid(port)) {
 		zend_argument_value_error(2, "must be between 0 and 65535");
 		return FAILURE;
 	}
@@ -724,7 +663,7 @@ zend_result smtp_options_construct(smtp_client_obj *c, zend_string *host, HashTa
 	if (!options || !zend_hash_str_exists(options, "tls", sizeof("tls") - 1)) {
 		c->tls_mode = -1; /* by the port */
 	}
-	smtp_options_resolve_port_tls(&port, &c->tls_mode, 25);
+	smtp_resolve_port_tls(&port, &c->tls_mode, 25);
 	c->port = port;
 	if (host_list) {
 		smtp_hosts_from_list(c, host_list);

@@ -34,11 +34,6 @@ zend_result smtp_options_construct(smtp_client_obj *c, zend_string *host, HashTa
  * the constructor, and the server of smtp_mail_server(). Throws and returns FAILURE. */
 zend_result smtp_options_from_ini(smtp_client_obj *c);
 
-/* The port and TLS mode when not both are given: tls_mode -1 ("auto", not given) becomes implicit TLS on
- * port 465, else STARTTLS; port 0 becomes the mode's usual port: 465 implicit, 587 STARTTLS, 25 none,
- * opportunistic_port for TLS_OPPORTUNISTIC (the constructor 25, php.ini 587, as documented). */
-void smtp_options_resolve_port_tls(zend_long *port, int *tls_mode, zend_long opportunistic_port);
-
 /* The persistent key of c's settings: false when c does not want a persistent connection or its settings
  * cannot be keyed (an object in the stream context options). */
 bool smtp_options_key(smtp_client_obj *c, smtp_pconn_key *key);

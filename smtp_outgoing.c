@@ -12,10 +12,22 @@
 #include "zend_smart_str.h"
 #include "ext/standard/file.h"
 
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
 #include "smtp_outgoing.h"
-#include "smtp_transport.h"
-#include "smtp_exceptions.h"
+#include "smtp_address.h"
+#include "smtp_boundary.h"
+#include "smtp_client.h"
+#include "smtp_connection.h"
 #include "smtp_dkim_binding.h"
+#include "smtp_dsn.h"
+#include "smtp_exceptions.h"
+#include "smtp_idn.h"
+#include "smtp_message.h"
+#include "smtp_result.h"
+#include "smtp_smime.h"
+#include "smtp_transport.h"
+#include "smtp_values.h"
 
 /* ---- recipients ------------------------------------------------------------------------------------- */
 

@@ -2,8 +2,8 @@
  * smtp_outgoing.h - one message to send, what send(), sendMail(), sendBatch() and smtp_mail() share
  * (smtp_outgoing.c): the checks of send()'s (message, from, to, dsn), the envelope (each recipient once),
  * the body producer (a Message through the MIME writer, a string, or a stream read in chunks), fitting
- * the envelope to the server (IDN, SIZE), and the outcome: the Smtp\Result (smtp_result.c) or the error
- * of the message writer itself. Also the DSN (smtp_dsn.c) and IDN (smtp_idn.c) parts of a message.
+ * the envelope to the server (IDN, SIZE), and the outcome: the Smtp\Result (smtp_result.h) or the error
+ * of the message writer itself. Its DSN parameters are smtp_dsn.h's, its A-labels smtp_idn.h's.
  *
  * Life: smtp_outgoing_init() (or smtp_outgoing_set()) -> smtp_outgoing_build() -> connect ->
  * smtp_outgoing_prepare() -> the core's send -> smtp_outgoing_result() -> smtp_outgoing_free().
@@ -12,6 +12,8 @@
 #define SMTP_OUTGOING_H
 
 #include "smtp_client.h"
+#include "smtp_message.h"
+#include "smtp_boundary.h"
 
 /* ---- recipients: each address once, in their order -------------------------------------------- */
 
@@ -58,8 +60,8 @@ typedef struct smtp_outgoing {
 	smtp_dkim_job *dkim;
 	uint64_t dkim_size;
 	/* MIME boundaries of a Message from a generator seeded by its Date and Message-ID (smtp_dkim.c), so
-	 * every write of it (DKIM's two passes, a retry, Smtp::render()) gives the same bytes */
-	struct smtp_boundary_rng *rng;
+	 * every write of it (DKIM's two passes, a retry, Smtp::render()) gives the same bytes (smtp_boundary.h) */
+	smtp_boundary_rng *rng;
 	uint32_t failed_arg;          /* smtp_outgoing_init() refused it: send()'s argument at fault (2 from, 3 to, 4 dsn;
 	                               * 0 or 1: the message) */
 } smtp_outgoing;
@@ -90,27 +92,5 @@ bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char
 /* One transaction of o on c's connection (opened or reused; a kept connection found closed is replaced
  * once when the server answered nothing): return_value gets the Result, or an exception is thrown. */
 void smtp_outgoing_send(smtp_client_obj *c, smtp_outgoing *o, zval *return_value);
-
-/* ---- Smtp\Result (smtp_result.c) ---------------------------------------------------------------- */
-
-/* A Result: the final reply (NULL: none), which recipients were accepted, the queue id, the Message-ID. */
-void smtp_result_make(zval *return_value, const char *reply, size_t reply_len, const smtp_send_result *res,
-	const smtp_envelope *env, zend_string *message_id, const char *host);
-/* Result::$loggerException: the logger threw, but after the server accepted the message. */
-void smtp_result_set_logger_exception(zval *result, zend_object *ex);
-
-/* ---- DSN (smtp_dsn.c) and IDN (smtp_idn.c) ------------------------------------------------------ */
-
-/* Check the options of Message::dsn() or send()'s $dsn and make their normal form (an array) in out.
- * Throws (ValueError/TypeError naming arg_num) and returns FAILURE. */
-zend_result smtp_dsn_normalize(HashTable *options, zval *out, uint32_t arg_num);
-/* Set o's DSN parameters from a normal form (NULL/UNDEF: none). source starts the ValueError thrown when
- * it names a recipient o does not have. */
-zend_result smtp_dsn_prepare(smtp_outgoing *o, const zval *dsn, const char *source);
-void smtp_dsn_release(smtp_outgoing *o);
-/* The server lacks SMTPUTF8: turn the non-ASCII domains of o's envelope and header addresses into A-labels
- * (ext/intl). Throws and returns FAILURE when an address cannot be sent without SMTPUTF8. */
-zend_result smtp_idn_prepare(smtp_outgoing *o);
-void smtp_idn_release(smtp_outgoing *o);
 
 #endif /* SMTP_OUTGOING_H */

@@ -24,6 +24,7 @@
 #include "ext/standard/file.h"
 #include "ext/random/php_random.h"
 
+#include "protocol/smtp_core.h"
 #include "smtp_persistent.h"
 #include "smtp_transport.h"
 

@@ -11,7 +11,8 @@
 #ifndef SMTP_PERSISTENT_H
 #define SMTP_PERSISTENT_H
 
-#include "smtp_private.h"
+#include "php.h"
+#include "protocol/smtp_core.h"
 
 typedef struct smtp_pconn smtp_pconn;
 

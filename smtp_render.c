@@ -9,10 +9,11 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "smtp_private.h"
-#include "smtp_outgoing.h"
-#include "smtp_exceptions.h"
+#include "protocol/smtp_core.h"
 #include "smtp_client.h"
+#include "smtp_exceptions.h"
+#include "smtp_message.h"
+#include "smtp_outgoing.h"
 
 /* ---- Smtp::render(): the bytes send() would transmit ------------------------------------------------ */
 

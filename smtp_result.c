@@ -8,7 +8,8 @@
 
 #include "php.h"
 
-#include "smtp_outgoing.h"
+#include "protocol/smtp_core.h"
+#include "smtp_result.h"
 
 /* Smtp\Result is made by send() only */
 ZEND_METHOD(Smtp_Result, __construct)

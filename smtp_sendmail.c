@@ -13,9 +13,11 @@
 #include "zend_smart_str.h"
 #include "ext/standard/php_string.h"
 
-#include "smtp_private.h"
+#include "protocol/smtp_core.h"
+#include "smtp_address.h"
 #include "smtp_client.h"
 #include "smtp_headers.h"
+#include "smtp_message.h"
 
 /* Content-Type of sendMail()'s headers: text/plain or text/html, with an optional charset. */
 static bool parse_content_type(smtp_message_obj *m, zend_string *value, bool *html, uint32_t arg_num)

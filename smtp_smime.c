@@ -21,11 +21,13 @@
 
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
-#include "smtp_client.h"
-#include "smtp_outgoing.h"
-#include "smtp_transport.h"
+#include "protocol/smtp_core.h"
+#include "protocol/smtp_mime.h"
+#include "smtp_smime.h"
+#include "smtp_boundary.h"
 #include "smtp_exceptions.h"
-#include "smtp_dkim_binding.h"
+#include "smtp_message.h"
+#include "smtp_outgoing.h"
 
 /* PEM text: the string itself, or the file it names. NULL (ValueError thrown) when neither. */
 static zend_string *pem_text(zend_string *v, uint32_t arg, const char *what)

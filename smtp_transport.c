@@ -23,6 +23,8 @@
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 
+#include "php_smtp_compat.h"
+#include "protocol/smtp_core.h"
 #include "smtp_transport.h"
 #include "smtp_exceptions.h"
 
@@ -314,55 +316,19 @@ php_stream *smtp_stream_connect(zend_string *host, zend_long port, double timeou
 	return stream;
 }
 
-/* ---- the name we give in EHLO ------------------------------------------------------------------- */
-
-static bool helo_name_ok(const char *s, size_t len)
+int64_t smtp_stream_file_size(php_stream *stream)
 {
-	size_t i;
-	if (len == 0 || len > 255) {
-		return false;
+	php_stream_statbuf ssb;
+	int reporting = EG(error_reporting), rc;
+	if (!stream) {
+		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-'
-			|| ch == '.')) {
-			return false;
-		}
+	/* a stream wrapper without stream_stat() has no size: that is no reason for a warning */
+	EG(error_reporting) = 0;
+	rc = php_stream_stat(stream, &ssb);
+	EG(error_reporting) = reporting;
+	if (rc != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+		return -1;
 	}
-	return s[0] != '.' && s[0] != '-' && s[len - 1] != '.';
-}
-
-zend_string *smtp_default_helo(void)
-{
-	char name[256];
-	const char *best = NULL;
-	struct addrinfo hints, *res = NULL;
-
-	if (SMTP_G(default_helo)) {
-		return SMTP_G(default_helo);
-	}
-	name[0] = '\0';
-	if (gethostname(name, sizeof(name) - 1) == 0) {
-		name[sizeof(name) - 1] = '\0';
-		if (strchr(name, '.') && helo_name_ok(name, strlen(name))) {
-			best = name;
-		} else if (name[0]) {
-			/* a short name: ask the resolver for the canonical one */
-			memset(&hints, 0, sizeof(hints));
-			hints.ai_family = AF_UNSPEC;
-			hints.ai_flags = AI_CANONNAME;
-			hints.ai_socktype = SOCK_STREAM;
-			if (getaddrinfo(name, NULL, &hints, &res) == 0 && res) {
-				if (res->ai_canonname && strchr(res->ai_canonname, '.')
-					&& helo_name_ok(res->ai_canonname, strlen(res->ai_canonname))) {
-					best = res->ai_canonname;
-				}
-			}
-		}
-	}
-	SMTP_G(default_helo) = zend_string_init(best ? best : "localhost", strlen(best ? best : "localhost"), 1);
-	if (res) {
-		freeaddrinfo(res);
-	}
-	return SMTP_G(default_helo);
+	return (int64_t)ssb.sb.st_size;
 }

@@ -7,12 +7,11 @@
 #ifndef SMTP_TRANSPORT_H
 #define SMTP_TRANSPORT_H
 
-#include "smtp_private.h"
+#include "php.h"
+#include "protocol/smtp_core.h"
 
 /* Whether PHP can do TLS (the "ssl" stream transport is registered: ext/openssl is loaded). */
 bool smtp_tls_available(void);
-/* The machine's fully qualified name, or "localhost" (cached per request). */
-zend_string *smtp_default_helo(void);
 
 /* "host:port", an IPv6 literal in brackets (the caller releases it). */
 zend_string *smtp_stream_target(zend_string *host, zend_long port);
@@ -33,6 +32,9 @@ int smtp_stream_write(php_stream *stream, const char *buf, size_t len, int timeo
 int64_t smtp_stream_now_ms(void);
 /* Whether the server sent something (or closed) since the last reply: an idle connection it ended. */
 bool smtp_stream_idle_input(php_stream *stream);
+/* The size of a stream that is a regular file (php://memory and php://temp count), or -1: what reading it
+ * from the start will give. */
+int64_t smtp_stream_file_size(php_stream *stream);
 /* Close a stream, persistent or not (a persistent one also leaves the persistent list). */
 void smtp_stream_close(php_stream *stream);
 

@@ -165,8 +165,8 @@ for f in "$(php-config --extension-dir 2>/dev/null)/build/run-tests.php" /usr/li
 	/usr/share/php/*/run-tests.php "$root/run-tests.php"; do
 	if [ -f "$f" ]; then run_tests=$f; break; fi
 done
-phpt=tests/000-loaded.phpt
-[ -f "$phpt" ] || phpt=tests/001-happy-path.phpt
+phpt=tests/api-00-loaded.phpt
+[ -f "$phpt" ] || phpt=tests/api-01-happy-path.phpt
 if [ "$installed" -ne 1 ]; then
 	bad "PHPT $phpt: the extension is not installed"
 elif [ -z "$run_tests" ]; then

@@ -24,11 +24,13 @@ const EXT_NAME = 'smtp';
 const SUMMARY = 'SMTP client: send mail over SMTP with STARTTLS, AUTH and MIME, and a mail() replacement';
 const DESCRIPTION = <<<'TXT'
 A native SMTP client for PHP 8.2+. The Smtp class speaks SMTP (RFC 5321) with STARTTLS or implicit TLS
-through PHP's own streams, AUTH PLAIN/LOGIN/CRAM-MD5/XOAUTH2, PIPELINING and CHUNKING; Smtp\Message builds
-correct MIME messages (RFC 2047 headers, quoted-printable/base64, HTML alternatives, streamed attachments,
-inline images). Errors are typed exceptions carrying the reply code and enhanced status. smtp_mail() and
-the INI setting smtp.override_mail=1 let existing mail() code send through an SMTP server with AUTH and TLS,
-on Windows and Unix alike.
+through PHP's own streams, AUTH PLAIN/LOGIN/CRAM-MD5/SCRAM-SHA-1/SCRAM-SHA-256/XOAUTH2/OAUTHBEARER (a
+callable may give a fresh OAuth token), PIPELINING and CHUNKING; sendBatch() sends many messages over one or
+several connections. Smtp\Message builds correct MIME messages (RFC 2047 headers, quoted-printable/base64,
+HTML alternatives, streamed attachments, inline images), signed with DKIM (RSA, Ed25519) or S/MIME. Errors
+are typed exceptions carrying the reply code and enhanced status. smtp_mail() and the INI setting
+smtp.override_mail=1 let existing mail() code send through an SMTP server with AUTH and TLS, on Windows and
+Unix alike.
 TXT;
 const LEAD = ['name' => 'smtp developers', 'user' => 'smtp', 'email' => 'dev@smtp.invalid', 'active' => 'yes'];
 const LICENSE_NAME = 'MIT';

@@ -64,6 +64,7 @@ else
 	echo "smtp_arginfo.h is older than smtp.stub.php: run scripts/gen-arginfo.sh"
 	tally "arginfo matches smtp.stub.php" 0 1
 fi
+run_counted "docs match the code (DESIGN.md's files, options, INI, test names)" php scripts/check-docs.php
 run_counted "static build from php-src's ext/ (PHP's include paths only)" bash scripts/check-static-build.sh
 run_counted "core unit tests" bash protocol/tests/run-unit.sh
 

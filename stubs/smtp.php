@@ -63,6 +63,7 @@ namespace {
          *     logger?: ?callable(string): void,
          *     persistent?: bool|string,
          *     round_robin?: bool,
+         *     dkim?: array<string, mixed>|list<array<string, mixed>>,
          * } $options
          *   - round_robin: with a list of hosts, start each connection at the next host (default false);
          *   - tls: one of the TLS_* constants (default TLS_IMPLICIT on port 465, else TLS_STARTTLS);
@@ -84,7 +85,9 @@ namespace {
          *   - logger: receives each transcript line, "C: ..." or "S: ...", credentials redacted;
          *   - persistent: keep the connection open across requests of this PHP worker (true, or a string
          *     naming it), like pfsockopen(): a later Smtp with the same settings reuses it after an RSET;
-         *     other settings (TLS, context, credentials, HELO) never share it. quit() closes it.
+         *     other settings (TLS, context, credentials, HELO) never share it. quit() closes it;
+         *   - dkim: one DKIM signer (an array: domain, selector, key, passphrase, algorithm, headers,
+         *     canonicalization, identity, expire) or a list of them: every message sent is signed.
          * @throws \ValueError on an unknown option or an invalid value.
          * @throws \TypeError on an option of the wrong type.
          */

@@ -1,0 +1,35 @@
+/*
+ * smtp_globals.h - the module globals: the smtp.* php.ini settings as the engine stores them (their
+ * entries and checks are smtp_ini.c's) and the few per-request values looked up once. Read them only
+ * through SMTP_G(): under ZTS each thread has its own copy.
+ */
+#ifndef SMTP_GLOBALS_H
+#define SMTP_GLOBALS_H
+
+#include "php.h"
+#include "php_smtp.h"
+#include "php_smtp_compat.h"
+
+#if defined(ZTS) && defined(COMPILE_DL_SMTP)
+ZEND_TSRMLS_CACHE_EXTERN()
+#endif
+
+ZEND_BEGIN_MODULE_GLOBALS(smtp)
+	char *host;
+	zend_long port;
+	char *tls;               /* "auto", "" or "off" (none), "none", "starttls", "implicit", "opportunistic" or 0-3 */
+	char *username;
+	char *password;
+	char *password_provider; /* "" or the name of a function or "Class::method" giving the password */
+	char *auth;              /* "" (automatic) or an AUTH mechanism name */
+	char *helo;
+	double timeout;
+	char *from;
+	bool override_mail;
+	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+ZEND_END_MODULE_GLOBALS(smtp)
+
+ZEND_EXTERN_MODULE_GLOBALS(smtp)
+#define SMTP_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(smtp, v)
+
+#endif /* SMTP_GLOBALS_H */
