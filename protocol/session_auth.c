@@ -196,6 +196,10 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			goto done;
 		}
 		st = session_queue_line(s, line.data, line.len, AUTH_LINE_MAX, 1);
+		if (st == SMTP_ERR_INPUT) { /* AUTH is out: not an input error any more, the exchange failed */
+			st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: a response longer than one AUTH line",
+				NULL);
+		}
 		if (st == SMTP_OK) {
 			st = session_flush(s);
 		}
