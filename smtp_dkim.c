@@ -266,7 +266,8 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 	 * would make x= already past; else now */
 	date = head_date(&job->d.head);
 	for (i = 0; i < cfg->count; i++) {
-		int64_t t = date > 0 && date <= now && (cfg->keys[i].expire == 0 || date + cfg->keys[i].expire > now + 60)
+		/* (expire > now + 60 - date: date + expire could pass INT64_MAX) */
+		int64_t t = date > 0 && date <= now && (cfg->keys[i].expire == 0 || cfg->keys[i].expire > now + 60 - date)
 			? date : now;
 		job->d.signers[i].p.timestamp = t;
 		job->d.signers[i].p.expire = cfg->keys[i].expire;

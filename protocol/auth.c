@@ -90,8 +90,8 @@ static smtp_status cram_md5_respond(smtp_auth_state *a, int step, const unsigned
 	smtp_buf_append(out, a->user, a->user_len);
 	smtp_buf_append(out, " ", 1);
 	smtp_buf_append(out, digest_hex, 32);
-	memset(digest, 0, sizeof(digest));
-	memset(digest_hex, 0, sizeof(digest_hex));
+	smtp_secure_zero(digest, sizeof(digest));
+	smtp_secure_zero(digest_hex, sizeof(digest_hex));
 	return out->failed ? SMTP_ERR_NOMEM : SMTP_OK;
 }
 
@@ -235,6 +235,40 @@ smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initia
 	return r->initial(a, out);
 }
 
+size_t smtp_auth_longest_known_response(const smtp_auth_state *a)
+{
+	size_t n = 0, i, user = a->user_len;
+	for (i = 0; i < a->user_len; i++) { /* OAUTHBEARER's and SCRAM's saslname escape '=' and ',' in 3 */
+		if (a->user[i] == '=' || a->user[i] == ',') {
+			user += 2;
+		}
+	}
+	switch (a->mech) {
+	case SMTP_AUTH_PLAIN:
+		n = 2 + a->user_len + a->secret_len;
+		break;
+	case SMTP_AUTH_LOGIN:
+		n = a->user_len > a->secret_len ? a->user_len : a->secret_len;
+		break;
+	case SMTP_AUTH_CRAM_MD5:
+		n = a->user_len + 33;
+		break;
+	case SMTP_AUTH_XOAUTH2:
+		n = sizeof("user=\001auth=Bearer \001\001") - 1 + a->user_len + a->secret_len;
+		break;
+	case SMTP_AUTH_OAUTHBEARER:
+		n = sizeof("n,a=,\001auth=Bearer \001\001") - 1 + user + a->secret_len;
+		break;
+	case SMTP_AUTH_SCRAM_SHA1:
+	case SMTP_AUTH_SCRAM_SHA256:
+		n = sizeof("n,,n=,r=") - 1 + user + a->cnonce_len;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
 int smtp_auth_complete(const smtp_auth_state *a)
 {
 	const mechanism_row *r = row_of(a->mech);
@@ -243,12 +277,8 @@ int smtp_auth_complete(const smtp_auth_state *a)
 
 void smtp_auth_state_clear(smtp_auth_state *a)
 {
-	volatile unsigned char *p = a->server_sig;
-	size_t i;
 	smtp_buf_wipe(&a->scram);
-	for (i = 0; i < sizeof(a->server_sig); i++) {
-		p[i] = 0;
-	}
+	smtp_secure_zero(a->server_sig, sizeof(a->server_sig));
 	a->server_verified = 0;
 }
 

@@ -18,10 +18,33 @@ void smtp_buf_init(smtp_buf *b)
 	b->len = 0;
 	b->cap = 0;
 	b->failed = 0;
+	b->secret = 0;
+}
+
+void smtp_buf_init_secret(smtp_buf *b)
+{
+	smtp_buf_init(b);
+	b->secret = 1;
+}
+
+/*
+ * memset() called through a volatile function pointer: the compiler cannot know which function it calls,
+ * so it cannot drop the stores as dead (a plain memset() before free() or a return may be removed).
+ */
+static void *(*const volatile secure_memset)(void *, int, size_t) = memset;
+
+void smtp_secure_zero(void *p, size_t n)
+{
+	if (p && n) {
+		secure_memset(p, 0, n);
+	}
 }
 
 void smtp_buf_free(smtp_buf *b)
 {
+	if (b->secret) {
+		smtp_secure_zero(b->data, b->cap);
+	}
 	free(b->data);
 	smtp_buf_init(b);
 }
@@ -53,7 +76,17 @@ static smtp_status buf_reserve(smtp_buf *b, size_t extra)
 	while (cap < need) {
 		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
 	}
-	grown = realloc(b->data, cap);
+	if (b->secret) {
+		/* not realloc(): the old block would go back to the allocator with the secret in it */
+		grown = malloc(cap);
+		if (grown && b->data) {
+			memcpy(grown, b->data, b->len);
+			smtp_secure_zero(b->data, b->cap);
+			free(b->data);
+		}
+	} else {
+		grown = realloc(b->data, cap);
+	}
 	if (!grown) {
 		b->failed = 1;
 		return SMTP_ERR_NOMEM;
@@ -100,12 +133,6 @@ smtp_status smtp_buf_terminate(smtp_buf *b)
 
 void smtp_buf_wipe(smtp_buf *b)
 {
-	if (b->data) {
-		volatile char *p = b->data;
-		size_t i;
-		for (i = 0; i < b->cap; i++) {
-			p[i] = 0;
-		}
-	}
+	smtp_secure_zero(b->data, b->cap);
 	smtp_buf_free(b);
 }

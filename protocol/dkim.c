@@ -8,10 +8,6 @@
  */
 #include "dkim_internal.h"
 
-const char *const smtp_dkim_oversigned_headers[] = {
-	"From", "To", "Subject", "Date", "Message-ID", NULL
-};
-
 const char *const smtp_dkim_default_headers[] = {
 	"From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
 	"MIME-Version", "Content-Type", "Content-Transfer-Encoding", "List-Id", "List-Unsubscribe",
@@ -354,7 +350,7 @@ static void body_all(smtp_dkim *d, const char *data, size_t len)
 static smtp_status dkim_sink_write(smtp_sink *sink, const char *data, size_t len)
 {
 	smtp_dkim *d = (smtp_dkim *)sink;
-	size_t from, k;
+	size_t from, k, kept;
 
 	if (d->error != SMTP_OK) {
 		return d->error;
@@ -364,18 +360,20 @@ static smtp_status dkim_sink_write(smtp_sink *sink, const char *data, size_t len
 		return SMTP_OK;
 	}
 	from = d->head.len >= 3 ? d->head.len - 3 : 0;
+	kept = len;
 	if (d->head.len + len > SMTP_DKIM_MAX_HEADER + 4) {
 		/* only the part that can still hold the end of the header section */
 		size_t room = SMTP_DKIM_MAX_HEADER + 4 - d->head.len;
-		len = len < room ? len : room;
+		kept = len < room ? len : room;
 	}
-	if (smtp_buf_append(&d->head, data, len) != SMTP_OK) {
+	if (smtp_buf_append(&d->head, data, kept) != SMTP_OK) {
 		return d->error = SMTP_ERR_NOMEM;
 	}
 	if (d->head.len >= 2 && d->head.data[0] == '\r' && d->head.data[1] == '\n') {
 		/* no header field at all: everything is body */
 		d->in_body = 1;
 		body_all(d, d->head.data + 2, d->head.len - 2);
+		body_all(d, data + kept, len - kept);
 		d->head.len = 0;
 		return SMTP_OK;
 	}
@@ -384,6 +382,7 @@ static smtp_status dkim_sink_write(smtp_sink *sink, const char *data, size_t len
 			size_t body_at = k + 4;
 			d->in_body = 1;
 			body_all(d, d->head.data + body_at, d->head.len - body_at);
+			body_all(d, data + kept, len - kept); /* what the cap kept out of the header buffer is body too */
 			d->head.len = k + 2;
 			return SMTP_OK;
 		}

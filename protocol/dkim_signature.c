@@ -67,29 +67,66 @@ static size_t count_fields(const smtp_buf *head, const field_ref *f, size_t n, c
 	return c;
 }
 
-static int is_oversigned(const char *name)
+/* "name:" n times */
+static smtp_status append_names(smtp_buf *h, const char *name, size_t len, size_t n)
 {
-	size_t i;
-	for (i = 0; smtp_dkim_oversigned_headers[i]; i++) {
-		if (dkim_equal_nocase(name, strlen(name), smtp_dkim_oversigned_headers[i], strlen(smtp_dkim_oversigned_headers[i]))) {
-			return 1;
+	while (n--) {
+		if ((h->len && smtp_buf_append(h, ":", 1) != SMTP_OK) || smtp_buf_append(h, name, len) != SMTP_OK) {
+			return SMTP_ERR_NOMEM;
 		}
 	}
-	return 0;
+	return SMTP_OK;
 }
 
-/* h= of the default list for this message */
-static smtp_status default_h(smtp_buf *h, const smtp_buf *head, const field_ref *f, size_t n)
+/* How many times the first list_len octets of a ':'-separated list name name (any case). */
+static size_t count_named(const char *list, size_t list_len, const char *name, size_t nlen)
 {
-	size_t i, k;
-	for (i = 0; smtp_dkim_default_headers[i]; i++) {
-		const char *name = smtp_dkim_default_headers[i];
-		size_t times = count_fields(head, f, n, name, strlen(name)) + (is_oversigned(name) ? 1 : 0);
-		for (k = 0; k < times; k++) {
-			if ((h->len && smtp_buf_append(h, ":", 1) != SMTP_OK) || smtp_buf_append_str(h, name) != SMTP_OK) {
+	size_t c = 0, i = 0;
+	while (i < list_len) {
+		const char *e = memchr(list + i, ':', list_len - i);
+		size_t l = e ? (size_t)(e - (list + i)) : list_len - i;
+		if (dkim_equal_nocase(list + i, l, name, nlen)) {
+			c++;
+		}
+		i += l + 1;
+	}
+	return c;
+}
+
+/*
+ * h= for this message, over-signed: every field the list names is signed once more than the message has
+ * it (the extra names select a field that is not there, RFC 6376 5.4.2), so a receiver that finds one
+ * more of them (an added Reply-To, Cc, List-Id...) fails the signature. The default list: each field as
+ * many times as present plus one. A list given by the caller: as given, then each field it names as many
+ * more times as it takes to reach present plus one.
+ */
+static smtp_status signed_h(smtp_buf *h, const smtp_buf *head, const field_ref *f, size_t n, const char *given)
+{
+	size_t i;
+	if (!given) {
+		for (i = 0; smtp_dkim_default_headers[i]; i++) {
+			const char *name = smtp_dkim_default_headers[i];
+			size_t len = strlen(name);
+			if (append_names(h, name, len, count_fields(head, f, n, name, len) + 1) != SMTP_OK) {
 				return SMTP_ERR_NOMEM;
 			}
 		}
+		return smtp_buf_terminate(h);
+	}
+	if (smtp_buf_append_str(h, given) != SMTP_OK) {
+		return SMTP_ERR_NOMEM;
+	}
+	for (i = 0; given[i];) {
+		const char *name = given + i, *e = strchr(name, ':');
+		size_t len = e ? (size_t)(e - name) : strlen(name), named, want;
+		/* each name once, at its first place in the list */
+		int first = count_named(given, i, name, len) == 0;
+		named = count_named(given, strlen(given), name, len);
+		want = count_fields(head, f, n, name, len) + 1;
+		if (first && want > named && append_names(h, name, len, want - named) != SMTP_OK) {
+			return SMTP_ERR_NOMEM;
+		}
+		i += len + (e ? 1 : 0);
 	}
 	return smtp_buf_terminate(h);
 }
@@ -153,7 +190,8 @@ static smtp_status build_field(smtp_dkim_signer *s, const char *h)
 			return SMTP_ERR_NOMEM;
 		}
 		if (s->p.expire > 0) {
-			snprintf(tmp, sizeof(tmp), " x=%lld;", (long long)(s->p.timestamp + s->p.expire));
+			/* both are at most INT64_MAX here: their sum fits 64 unsigned bits, never a signed overflow */
+			snprintf(tmp, sizeof(tmp), " x=%llu;", (unsigned long long)s->p.timestamp + (unsigned long long)s->p.expire);
 			if (fold_append(out, &column, tmp, strlen(tmp)) != SMTP_OK) {
 				return SMTP_ERR_NOMEM;
 			}
@@ -267,10 +305,7 @@ smtp_status smtp_dkim_finish(smtp_dkim *d)
 		}
 		smtp_buf_init(&h);
 		smtp_buf_init(&canon);
-		st = s->p.headers ? smtp_buf_append_str(&h, s->p.headers) : default_h(&h, &d->head, f, n);
-		if (st == SMTP_OK) {
-			st = smtp_buf_terminate(&h);
-		}
+		st = signed_h(&h, &d->head, f, n, s->p.headers);
 		if (st == SMTP_OK) {
 			st = build_field(s, h.data);
 		}

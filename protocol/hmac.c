@@ -67,9 +67,11 @@ static void hmac(const hash_kind *h, const unsigned char *key, size_t key_len, c
 	h->update(&ctx, pad, HMAC_BLOCK);
 	h->update(&ctx, inner, h->digest_len);
 	h->final(&ctx, out);
-	memset(k, 0, sizeof(k)); /* key material */
-	memset(pad, 0, sizeof(pad));
-	memset(inner, 0, sizeof(inner));
+	/* key material, and the hash states that hold it: nothing of the key stays on the stack */
+	smtp_secure_zero(k, sizeof(k));
+	smtp_secure_zero(pad, sizeof(pad));
+	smtp_secure_zero(inner, sizeof(inner));
+	smtp_secure_zero(&ctx, sizeof(ctx));
 }
 
 void smtp_hmac_md5(const unsigned char *key, size_t key_len, const unsigned char *msg, size_t msg_len,

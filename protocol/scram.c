@@ -66,6 +66,7 @@ static void hash_digest(int sha256, const void *data, size_t len, unsigned char 
 	hash_init(&h, sha256);
 	hash_update(&h, data, len);
 	hash_final(&h, out);
+	smtp_secure_zero(&h, sizeof(h)); /* it hashed a key */
 }
 
 /* HMAC with the key's inner and outer states computed once (PBKDF2 reuses them for every iteration). */
@@ -94,8 +95,8 @@ static void hmac_key_init(hmac_key *k, int sha256, const unsigned char *key, siz
 	}
 	hash_init(&k->outer, sha256);
 	hash_update(&k->outer, pad, 64);
-	memset(block, 0, sizeof(block));
-	memset(pad, 0, sizeof(pad));
+	smtp_secure_zero(block, sizeof(block));
+	smtp_secure_zero(pad, sizeof(pad));
 }
 
 /* HMAC(key, a || b) */
@@ -111,7 +112,8 @@ static void hmac2(const hmac_key *k, const void *a, size_t a_len, const void *b,
 	h = k->outer;
 	hash_update(&h, inner, hash_len(k->inner.sha256));
 	hash_final(&h, out);
-	memset(inner, 0, sizeof(inner));
+	smtp_secure_zero(inner, sizeof(inner));
+	smtp_secure_zero(&h, sizeof(h)); /* a state derived from the key */
 }
 
 static void hmac(int sha256, const unsigned char *key, size_t key_len, const void *msg, size_t msg_len,
@@ -120,7 +122,7 @@ static void hmac(int sha256, const unsigned char *key, size_t key_len, const voi
 	hmac_key k;
 	hmac_key_init(&k, sha256, key, key_len);
 	hmac2(&k, msg, msg_len, NULL, 0, out);
-	memset(&k, 0, sizeof(k));
+	smtp_secure_zero(&k, sizeof(k));
 }
 
 void smtp_pbkdf2(int sha256, const unsigned char *pass, size_t pass_len, const unsigned char *salt,
@@ -152,9 +154,9 @@ void smtp_pbkdf2(int sha256, const unsigned char *pass, size_t pass_len, const u
 		out_len -= take;
 		block++;
 	}
-	memset(&k, 0, sizeof(k));
-	memset(u, 0, sizeof(u));
-	memset(t, 0, sizeof(t));
+	smtp_secure_zero(&k, sizeof(k));
+	smtp_secure_zero(u, sizeof(u));
+	smtp_secure_zero(t, sizeof(t));
 }
 
 /* ---- SASLprep ---------------------------------------------------------------------------------------- */
@@ -381,7 +383,7 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 		return st;
 	}
 	st = SMTP_ERR_AUTH;
-	smtp_buf_init(&pw);
+	smtp_buf_init_secret(&pw); /* SASLprep's copy of the password */
 	smtp_buf_init(&salt_buf);
 	salt = (unsigned char *)smtp_buf_extend(&salt_buf, f.salt64_len / 4 * 3 + 3);
 	if (!salt) {
@@ -426,11 +428,11 @@ smtp_status smtp_scram_final(smtp_auth_state *a, const unsigned char *challenge,
 	append_base64(out, client_key, hl);
 	st = out->failed ? SMTP_ERR_NOMEM : SMTP_OK;
 done:
-	memset(salted, 0, sizeof(salted));
-	memset(client_key, 0, sizeof(client_key));
-	memset(stored_key, 0, sizeof(stored_key));
-	memset(server_key, 0, sizeof(server_key));
-	memset(signature, 0, sizeof(signature));
+	smtp_secure_zero(salted, sizeof(salted));
+	smtp_secure_zero(client_key, sizeof(client_key));
+	smtp_secure_zero(stored_key, sizeof(stored_key));
+	smtp_secure_zero(server_key, sizeof(server_key));
+	smtp_secure_zero(signature, sizeof(signature));
 	smtp_buf_wipe(&pw);
 	smtp_buf_free(&salt_buf);
 	return st;

@@ -62,12 +62,29 @@ static smtp_status decode_challenge(const smtp_reply *r, smtp_buf *out)
 	return SMTP_OK;
 }
 
-/* Cancel an exchange (RFC 4954 4: "*") and read the server's 501. */
+/*
+ * Cancel an exchange (RFC 4954 4: "*") and read the server's reply, a 501. When that cannot be done, or
+ * the server answers anything but an error, where the exchange stands is unknown: the session ends, so
+ * that no later command is ever read as an AUTH response. The error already recorded is kept.
+ */
 static void auth_cancel(smtp_session *s)
 {
-	if (session_queue_line(s, "*", 1, SMTP_MAX_COMMAND_LINE, 0) == SMTP_OK && session_flush(s) == SMTP_OK) {
-		session_read_reply(s, s->command_ms);
+	char error[sizeof(s->error)];
+	int transient = s->transient, ended = 0;
+
+	if (!s->usable) {
+		return;
 	}
+	memcpy(error, s->error, sizeof(error));
+	if (session_queue_line(s, "*", 1, SMTP_MAX_COMMAND_LINE, 0) == SMTP_OK && session_flush(s) == SMTP_OK
+		&& session_read_reply(s, s->command_ms) == SMTP_OK) {
+		ended = s->parser.reply.code >= 400;
+	}
+	if (!ended) {
+		s->usable = 0;
+	}
+	memcpy(s->error, error, sizeof(error));
+	s->transient = transient;
 }
 
 /* "AUTH <name> [initial response]" in line; the response waits for the 334 (*deferred) when the line
@@ -97,26 +114,36 @@ static smtp_status first_command(smtp_auth_state *a, smtp_buf *raw, smtp_buf *li
 	return line->failed ? SMTP_ERR_NOMEM : SMTP_OK;
 }
 
+/*
+ * The exchange from the AUTH command to the server's final reply. Once the AUTH line is out, the server
+ * reads every line as a response until the exchange ends: a failure on our side (out of memory, a line
+ * that cannot be sent) cancels it with "*" or ends the session, never leaves it half done.
+ */
 static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 {
 	smtp_buf raw, line, challenge;
 	smtp_status st;
-	int has_initial = 0, deferred = 0, rounds = 0;
+	int has_initial = 0, deferred = 0, rounds = 0, open = 0;
 
-	smtp_buf_init(&raw);
-	smtp_buf_init(&line);
-	smtp_buf_init(&challenge);
+	smtp_buf_init_secret(&raw);
+	smtp_buf_init_secret(&line);
+	smtp_buf_init_secret(&challenge);
 	st = first_command(a, &raw, &line, &has_initial, &deferred);
 	if (st != SMTP_OK) {
+		st = session_fail(s, st, 0, "authentication not started", a->error ? a->error : smtp_status_name(st));
 		goto done;
 	}
 	st = session_queue_line(s, line.data, line.len, SMTP_MAX_COMMAND_LINE, has_initial && !deferred);
 	if (st == SMTP_OK) {
 		st = session_flush(s);
 	}
+	open = st == SMTP_OK;
 	for (;;) {
 		if (st != SMTP_OK || (st = session_read_reply(s, s->command_ms)) != SMTP_OK) {
 			goto done;
+		}
+		if (s->parser.reply.code != 334) {
+			open = 0; /* the server ended the exchange */
 		}
 		if (s->parser.reply.code == 235) {
 			if (!smtp_auth_complete(a)) {
@@ -131,45 +158,86 @@ static smtp_status auth_exchange(smtp_session *s, smtp_auth_state *a)
 			goto done;
 		}
 		if (++rounds > SMTP_MAX_AUTH_ROUNDS) {
-			auth_cancel(s);
 			st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: too many challenges", NULL);
 			goto done;
 		}
 		smtp_buf_reset(&raw);
 		if (deferred) {
 			deferred = 0;
-			smtp_auth_initial(a, &raw, &has_initial);
+			st = smtp_auth_initial(a, &raw, &has_initial);
+			if (st != SMTP_OK) {
+				st = session_fail(s, st, 0, "authentication aborted", smtp_status_name(st));
+				goto done;
+			}
 		} else {
 			smtp_status dst = decode_challenge(&s->parser.reply, &challenge);
 			if (dst == SMTP_ERR_PROTOCOL) {
-				auth_cancel(s);
 				st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: the server sent an invalid challenge", NULL);
 				goto done;
 			}
 			st = dst == SMTP_OK ? smtp_auth_respond(a, (const unsigned char *)challenge.data, challenge.len, &raw)
 				: SMTP_ERR_NOMEM;
 			if (st != SMTP_OK) {
-				/* a SCRAM server that fails its checks may not be the real one: the session ends */
+				/* a SCRAM server that fails its checks may not be the real one: cancelled, then the session
+				 * ends */
 				int scram = smtp_auth_mechanism_of(a->mech)->scram;
-				auth_cancel(s);
-				st = session_fail(s, SMTP_ERR_AUTH, scram, "authentication aborted",
+				st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted",
 					a->error ? a->error : "unexpected challenge from the server");
+				auth_cancel(s);
+				open = 0;
+				if (scram) {
+					s->usable = 0;
+				}
 				goto done;
 			}
 		}
 		if ((st = base64_line(&line, "", &raw)) != SMTP_OK) {
+			st = session_fail(s, st, 0, "authentication aborted", smtp_status_name(st));
 			goto done;
 		}
 		st = session_queue_line(s, line.data, line.len, AUTH_LINE_MAX, 1);
+		if (st == SMTP_ERR_INPUT) { /* AUTH is out: not an input error any more, the exchange failed */
+			st = session_fail(s, SMTP_ERR_AUTH, 0, "authentication aborted: a response longer than one AUTH line",
+				NULL);
+		}
 		if (st == SMTP_OK) {
 			st = session_flush(s);
 		}
 	}
 done:
+	if (st != SMTP_OK && open) {
+		auth_cancel(s);
+	}
 	smtp_buf_wipe(&raw);
 	smtp_buf_wipe(&line);
 	smtp_buf_wipe(&challenge);
 	return st;
+}
+
+/*
+ * Whether every response known before the exchange fits one AUTH response line (RFC 4954 4: 12,288
+ * octets, CRLF included). Checked before the AUTH command: a token too long to send at all is an error
+ * with nothing sent, not an exchange left waiting for a response that never comes.
+ */
+static smtp_status check_response_size(smtp_session *s, const smtp_auth_state *a)
+{
+	size_t raw = smtp_auth_longest_known_response(a), fits = (AUTH_LINE_MAX - 2) / 4 * 3;
+	char why[200];
+
+	if (raw <= fits) {
+		return SMTP_OK;
+	}
+	if (smtp_auth_mechanism_of(a->mech)->bearer_token) {
+		size_t other = raw - a->secret_len; /* the mechanism's framing and the user name */
+		snprintf(why, sizeof(why), "the OAuth token is too long for %s: %lu octets, at most %lu fit (with this user "
+			"name) in one AUTH response line of %d octets (RFC 4954); nothing was sent",
+			smtp_auth_mech_name(a->mech), (unsigned long)a->secret_len,
+			(unsigned long)(other < fits ? fits - other : 0), AUTH_LINE_MAX);
+	} else {
+		snprintf(why, sizeof(why), "the user name or password is too long for %s: one AUTH response line holds at "
+			"most %d octets (RFC 4954); nothing was sent", smtp_auth_mech_name(a->mech), AUTH_LINE_MAX);
+	}
+	return session_fail(s, SMTP_ERR_INPUT, 0, why, NULL);
 }
 
 /* The mechanism to use, after the checks that come before any byte: TLS, the user name, the offer. */
@@ -213,7 +281,7 @@ static smtp_status scram_prepare(smtp_session *s, smtp_auth_state *a, char cnonc
 	const char *why;
 	smtp_buf prepped;
 	smtp_status st;
-	smtp_buf_init(&prepped);
+	smtp_buf_init_secret(&prepped);
 	st = smtp_saslprep(a->secret, a->secret_len, &prepped, &why);
 	smtp_buf_wipe(&prepped);
 	if (st != SMTP_OK) {
@@ -273,8 +341,12 @@ smtp_status smtp_session_auth(smtp_session *s, smtp_auth_mech mech, const char *
 	if (smtp_auth_mechanism_of(mech)->scram && (st = scram_prepare(s, &a, cnonce)) != SMTP_OK) {
 		return st;
 	}
-	smtp_buf_init(&plain);
-	smtp_buf_init(&plain64);
+	if ((st = check_response_size(s, &a)) != SMTP_OK) {
+		smtp_auth_state_clear(&a);
+		return st;
+	}
+	smtp_buf_init_secret(&plain);
+	smtp_buf_init_secret(&plain64);
 	redact_begin(s, &a, &plain, &plain64);
 	st = auth_exchange(s, &a);
 	if (st != SMTP_OK) {

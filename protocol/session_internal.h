@@ -35,6 +35,8 @@ struct smtp_session {
 	char in[4096];              /* bytes read but not yet parsed */
 	size_t in_pos, in_len;
 	smtp_buf out;               /* commands and body waiting to be written */
+	int out_secret;             /* out holds an AUTH line: its bytes are zeroed once written (a kept
+	                             * persistent session keeps the buffer across requests) */
 	smtp_buf chunk;             /* CHUNKING: the BDAT chunk being filled */
 
 	smtp_reply_parser parser;   /* holds the last reply */

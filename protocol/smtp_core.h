@@ -89,9 +89,13 @@ typedef struct smtp_buf {
 	size_t len;
 	size_t cap;
 	int failed;     /* an allocation failed; further appends are ignored */
+	int secret;     /* smtp_buf_init_secret(): the old memory is zeroed when it grows and when freed */
 } smtp_buf;
 
 void smtp_buf_init(smtp_buf *b);
+/* A buffer for secrets: growing copies and zeroes the old block instead of realloc(), which would leave
+ * a copy behind in freed memory; freeing zeroes it too. */
+void smtp_buf_init_secret(smtp_buf *b);
 void smtp_buf_free(smtp_buf *b);
 smtp_status smtp_buf_append(smtp_buf *b, const char *data, size_t len);
 smtp_status smtp_buf_append_str(smtp_buf *b, const char *s);

@@ -43,17 +43,16 @@ typedef struct smtp_dkim_params {
 	const char *domain;         /* d=, checked by smtp_dkim_check_params() */
 	const char *selector;       /* s= */
 	const char *identity;       /* i=, or NULL */
-	const char *headers;        /* h=: field names separated by ':' (a name given n times signs n instances,
-	                             * so one more than the message has forbids adding one), or NULL for the
-	                             * default list (smtp_dkim_default_headers) */
+	const char *headers;        /* h=: field names separated by ':', or NULL for the default list
+	                             * (smtp_dkim_default_headers); either way over-signed: each field named
+	                             * is signed once more than the message has it (a list naming it more
+	                             * often keeps its count), so none of them can be added */
 	int64_t timestamp;          /* t=, seconds since the epoch; negative: none */
 	int64_t expire;             /* x= = t + expire when > 0 */
 } smtp_dkim_params;
 
-/* The default list: From, To, Subject, Date and Message-ID over-signed (one more than the message has),
- * the others signed as many times as they occur. */
+/* The default list, every field of it over-signed (signed once more than the message has it). */
 extern const char *const smtp_dkim_default_headers[];
-extern const char *const smtp_dkim_oversigned_headers[];
 
 /*
  * Another SHA-256 for the body hashes (the bulk of the work: every byte of every attachment), e.g. a

@@ -75,10 +75,16 @@ smtp_status smtp_scram_verify(smtp_auth_state *a, const unsigned char *challenge
 const char *smtp_auth_mech_name(smtp_auth_mech mech);
 /* The initial response (raw, before base64), or none (*has_initial = 0). */
 smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initial);
+/* The longest response (raw, before base64) the exchange will send that is known before it starts: the
+ * initial one, LOGIN's user name and password, CRAM-MD5's. Later ones answer the server's challenges,
+ * whose size the reply line limit bounds. */
+size_t smtp_auth_longest_known_response(const smtp_auth_state *a);
 /* The answer (raw) to one decoded challenge. */
 smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out);
 
 /* Securely forget a buffer's contents. */
 void smtp_buf_wipe(smtp_buf *b);
+/* Zero n bytes at p in a way the compiler keeps (a memset before free() or return may be dropped). */
+void smtp_secure_zero(void *p, size_t n);
 
 #endif

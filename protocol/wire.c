@@ -158,6 +158,16 @@ static smtp_status io_fail(smtp_session *s, int rc, const char *doing)
 	return session_fail(s, SMTP_ERR_IO, 1, "connection error", doing);
 }
 
+/* Empty the output buffer; an AUTH line in it is zeroed, not only forgotten. */
+static void out_discard(smtp_session *s)
+{
+	if (s->out_secret) {
+		smtp_secure_zero(s->out.data, s->out.len);
+		s->out_secret = 0;
+	}
+	smtp_buf_reset(&s->out);
+}
+
 smtp_status session_flush(smtp_session *s)
 {
 	txn *t;
@@ -167,15 +177,16 @@ smtp_status session_flush(smtp_session *s)
 	}
 	if (s->aborted) {
 		/* whatever is queued (an end of data among it) never reaches the server */
-		smtp_buf_reset(&s->out);
+		out_discard(s);
 		return session_fail(s, SMTP_ERR_STATE, 1, "aborted by the caller: the connection was given up before the "
 			"end of the message data was sent, nothing of this transaction was delivered", NULL);
 	}
 	if (!s->usable) {
+		out_discard(s);
 		return session_fail(s, SMTP_ERR_STATE, 1, "the connection is no longer usable", NULL);
 	}
 	rc = s->t.write(s->t.ctx, s->out.data, s->out.len, s->command_ms);
-	smtp_buf_reset(&s->out);
+	out_discard(s);
 	if (rc != 0) {
 		return io_fail(s, rc, "writing");
 	}
@@ -296,19 +307,30 @@ smtp_status session_queue_line(smtp_session *s, const char *line, size_t len, si
 	}
 	s->step = command_step(line, len, secret);
 	if (secret) {
-		/* keep the verb ("AUTH PLAIN") when there is one, hide the rest */
+		/* keep the verb ("AUTH PLAIN ") when there is one, hide the rest; "<redacted>" must fit after it */
+		static const char hidden[] = "<redacted>";
 		const char *sp = len > 5 && memcmp(line, "AUTH ", 5) == 0 ? memchr(line + 5, ' ', len - 5) : NULL;
 		char shown[64];
 		size_t keep = sp ? (size_t)(sp - line) + 1 : 0;
-		if (keep > sizeof(shown) - 8) {
+		char *at;
+		if (keep > sizeof(shown) - (sizeof(hidden) - 1)) {
 			keep = 0;
 		}
 		memcpy(shown, line, keep);
-		memcpy(shown + keep, "<redacted>", 10);
-		session_log_line(s, "C: ", shown, sp || keep == 0 ? keep + 10 : keep);
-	} else {
-		session_log_line(s, "C: ", line, len);
+		memcpy(shown + keep, hidden, sizeof(hidden) - 1);
+		session_log_line(s, "C: ", shown, keep + sizeof(hidden) - 1);
+		/* the whole line in one piece: a buffer that grew between the line and its CRLF would leave a copy
+		 * of the secret in the freed block */
+		at = smtp_buf_extend(&s->out, len + 2);
+		if (!at) {
+			return session_fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL);
+		}
+		memcpy(at, line, len);
+		memcpy(at + len, "\r\n", 2);
+		s->out_secret = 1;
+		return SMTP_OK;
 	}
+	session_log_line(s, "C: ", line, len);
 	smtp_buf_append(&s->out, line, len);
 	if (smtp_buf_append(&s->out, "\r\n", 2) != SMTP_OK) {
 		return session_fail(s, SMTP_ERR_NOMEM, 1, "out of memory", NULL);

@@ -62,7 +62,7 @@ pclose($pipe);
 echo "-- not aligned: a warning, still sent\n";
 $r = $smtp->send((new Smtp\Message)->from('a@other.example')->to('b@example.net')->subject('x')->text("x\n"));
 echo get_class($r), "\n";
-echo "-- h= as given\n";
+echo "-- h= as given, then completed to over-sign each field it names\n";
 fake_done($smtp);
 $t = fake_wait($srv);
 echo count($t['messages']), " message\n";
@@ -109,7 +109,7 @@ ValueError: Smtp::send(): Argument #1 ($message) must be a seekable stream to be
 
 Warning: Smtp::send(): DKIM: the From domain is not aligned with d=example.com: DMARC will not pass on this signature in %s on line %d
 Smtp\Result
--- h= as given
+-- h= as given, then completed to over-sign each field it names
 1 message
 bool(true)
-h=from:subject:subject
+h=from:subject:subject:from

@@ -122,7 +122,7 @@ bool(true)
 List-Unsubscribe: <https://example.com/unsubscribe?u=42&t=x>,
  <mailto:unsubscribe@example.com>
 bool(true)
-h=From:From:To:To:Subject:Subject:Date:Date:Message-ID:Message-ID:MIME-Version:Content-Type:List-Unsubscribe:List-Unsubscribe-Post
+h=From:From:Sender:Reply-To:To:To:Cc:Subject:Subject:Date:Date:Message-ID:Message-ID:In-Reply-To:References:MIME-Version:MIME-Version:Content-Type:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe:List-Unsubscribe-Post:List-Unsubscribe-Post
 rfc 8463 message: ok (1 signatures pass in both)
 the RFC signature itself: ok (1 signatures pass in both)
 unsubscribe: ok (2 signatures pass in both)

@@ -11,6 +11,7 @@
 #include "smtp_core.h"
 #include "smtp_internal.h"
 #include "smtp_mime.h"
+#include "session_internal.h"
 #include "test.h"
 
 /* ---- scripted transport -------------------------------------------------------------------------- */
@@ -856,6 +857,167 @@ static void test_auth(void)
 	script_free(&sc);
 }
 
+/*
+ * An OAuth token too long for the command line goes after the 334 (RFC 4954 4); one too long for an AUTH
+ * response line at all (12,288 octets with CRLF) is refused before AUTH is sent, so no later command is
+ * ever read as the response the server would be waiting for.
+ */
+static void test_auth_long_responses(void)
+{
+	/* "user=u@x^Aauth=Bearer " token "^A^A": 23 octets around the token; 9213 raw octets make the largest
+	 * base64 line that fits (12284 + CRLF) */
+	enum { MAX_TOKEN = 9213 - 23 };
+	static char token[9300];
+	script sc;
+	smtp_session *s;
+	size_t before;
+	const char *line;
+
+	memset(token, 'T', sizeof(token));
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 AUTH XOAUTH2\r\n");
+	serve(&sc, "334 \r\n");
+	serve(&sc, "235 2.7.0 ok\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	before = sc.sent.len;
+	CHECK(smtp_session_auth(s, SMTP_AUTH_XOAUTH2, "u@x", 3, token, MAX_TOKEN, 1) == SMTP_OK);
+	line = sent(&sc) + before;
+	CHECK(strncmp(line, "AUTH XOAUTH2\r\n", 14) == 0);
+	CHECK(strlen(line) == 14 + 12284 + 2 && strcmp(line + 14 + 12284, "\r\n") == 0);
+	CHECK(strncmp(line + 14, "dXNlcj11QHgBYXV0aD1CZWFyZXIgVFRU", 32) == 0); /* base64("user=u@x\1auth=Bearer TTT") */
+	CHECK(strstr(logged(&sc), "TVRU") == NULL && strstr(logged(&sc), "C: <redacted>") != NULL);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* one octet more: refused with nothing sent; the session goes on as if AUTH had never been tried */
+	script_init(&sc);
+	serve(&sc, "220 mx\r\n");
+	serve(&sc, "250-mx\r\n250 AUTH XOAUTH2 OAUTHBEARER\r\n");
+	serve(&sc, "250 2.0.0 reset\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	before = sc.sent.len;
+	CHECK(smtp_session_auth(s, SMTP_AUTH_XOAUTH2, "u@x", 3, token, MAX_TOKEN + 1, 1) == SMTP_ERR_INPUT);
+	CHECK(sc.sent.len == before);
+	CHECK_MSG(strstr(smtp_session_error(s), "OAuth token is too long for XOAUTH2: 9191 octets, at most 9190 fit")
+		!= NULL, smtp_session_error(s));
+	CHECK(smtp_session_usable(s));
+	CHECK(smtp_session_rset(s) == SMTP_OK);
+	CHECK(strcmp(sent(&sc) + before, "RSET\r\n") == 0);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* OAUTHBEARER: "n,a=u@x,^Aauth=Bearer " token "^A^A", 23 octets around the token too */
+	script_init(&sc);
+	s = open_for_auth(&sc, "OAUTHBEARER");
+	before = sc.sent.len;
+	CHECK(smtp_session_auth(s, SMTP_AUTH_OAUTHBEARER, "u@x", 3, token, MAX_TOKEN + 1, 1) == SMTP_ERR_INPUT);
+	CHECK(sc.sent.len == before);
+	CHECK_MSG(strstr(smtp_session_error(s), "too long for OAUTHBEARER: 9191 octets, at most 9190 fit") != NULL, smtp_session_error(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* LOGIN's password on its own line: the same limit, checked before AUTH LOGIN */
+	script_init(&sc);
+	s = open_for_auth(&sc, "LOGIN");
+	before = sc.sent.len;
+	CHECK(smtp_session_auth(s, SMTP_AUTH_LOGIN, "u", 1, token, 9214, 1) == SMTP_ERR_INPUT);
+	CHECK(sc.sent.len == before && smtp_session_usable(s));
+	CHECK_MSG(strstr(smtp_session_error(s), "too long for LOGIN") != NULL, smtp_session_error(s));
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
+/* A cancelled exchange that the server does not end (anything but an error after "*"): where AUTH stands
+ * is unknown, so the session ends rather than have the next command read as a response. */
+static void test_auth_cancel_not_confirmed(void)
+{
+	script sc;
+	smtp_session *s;
+	int k;
+
+	/* LOGIN answers two challenges; the third is cancelled, and that "*" gets a 334 again */
+	script_init(&sc);
+	s = open_for_auth(&sc, "LOGIN");
+	for (k = 0; k < 4; k++) {
+		serve(&sc, "334 VXNlcm5hbWU6\r\n");
+	}
+	CHECK(smtp_session_auth(s, SMTP_AUTH_LOGIN, "u", 1, "pw", 2, 1) == SMTP_ERR_AUTH);
+	CHECK(strstr(sent(&sc), "\r\n*\r\n") != NULL);
+	CHECK_MSG(strstr(smtp_session_error(s), "unexpected challenge") != NULL, smtp_session_error(s));
+	CHECK(!smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* the usual 501: cancelled, the session goes on */
+	script_init(&sc);
+	s = open_for_auth(&sc, "LOGIN");
+	for (k = 0; k < 3; k++) {
+		serve(&sc, "334 VXNlcm5hbWU6\r\n");
+	}
+	serve(&sc, "501 5.7.0 cancelled\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_LOGIN, "u", 1, "pw", 2, 1) == SMTP_ERR_AUTH);
+	CHECK_MSG(strstr(smtp_session_error(s), "unexpected challenge") != NULL, smtp_session_error(s));
+	CHECK(smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
+/* The AUTH line is zeroed in the output buffer once written (a persistent session keeps the buffer). */
+static void test_auth_line_wiped(void)
+{
+	script sc;
+	smtp_session *s;
+	const char *pw = "s3cret-Pa55";
+	size_t i;
+	int found = 0;
+
+	script_init(&sc);
+	s = open_for_auth(&sc, "PLAIN");
+	serve(&sc, "235 2.7.0 ok\r\n");
+	CHECK(smtp_session_auth(s, SMTP_AUTH_PLAIN, "user", 4, pw, strlen(pw), 1) == SMTP_OK);
+	CHECK(strstr(sent(&sc), "AUTH PLAIN AHVzZXIAczNjcmV0LVBhNTU=\r\n") != NULL);
+	for (i = 0; s->out.data && i + 8 <= s->out.cap; i++) {
+		if (memcmp(s->out.data + i, "AHVzZXIA", 8) == 0 || memcmp(s->out.data + i, "AUTH", 4) == 0) {
+			found = 1;
+		}
+	}
+	CHECK(!found);
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
+/* The transcript keeps "AUTH <mechanism> " of a secret line only when "<redacted>" fits after it in the
+ * 64-octet line it is built in. */
+static void test_redacted_line_bound(void)
+{
+	char line[128];
+	script sc;
+	smtp_session *s;
+	size_t mech;
+
+	for (mech = 47; mech <= 52; mech++) {
+		char want[128];
+		size_t keep = 5 + mech + 1;
+		memcpy(line, "AUTH ", 5);
+		memset(line + 5, 'M', mech);
+		strcpy(line + 5 + mech, " c2VjcmV0");
+		script_init(&sc);
+		s = session_for(&sc);
+		CHECK(session_queue_line(s, line, strlen(line), SMTP_MAX_COMMAND_LINE, 1) == SMTP_OK);
+		if (keep + 10 <= 64) {
+			snprintf(want, sizeof(want), "C: %.*s<redacted>\n", (int)keep, line);
+		} else {
+			snprintf(want, sizeof(want), "C: <redacted>\n");
+		}
+		CHECK_MSG(strcmp(logged(&sc), want) == 0, logged(&sc));
+		smtp_session_free(s);
+		script_free(&sc);
+	}
+}
+
 /* SCRAM over the session: the nonce source gives bytes 0..23, so the client nonce is
  * "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"; the proof and the server signature below were computed apart
  * (Python's hashlib.pbkdf2_hmac and hmac) for user "user", password "s3cret-Pa55". */
@@ -1534,6 +1696,10 @@ int main(void)
 	test_chunking();
 	test_starttls();
 	test_auth();
+	test_auth_long_responses();
+	test_auth_cancel_not_confirmed();
+	test_auth_line_wiped();
+	test_redacted_line_bound();
 	test_auth_scram();
 	test_auth_oauthbearer();
 	test_deadlines();

@@ -187,7 +187,7 @@ static void test_rfc8463(void)
 	CHECK_MSG(strstr(field, "bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=;") != NULL, field);
 	CHECK(strstr(field, "x=1528641509;") != NULL);
 	/* the default list over-signs: one From, one To in the message, each named twice */
-	CHECK(strstr(field, "h=From:From:To:To:Subject:Subject:") != NULL);
+	CHECK(strstr(field, "h=From:From:Sender:Reply-To:To:To:") != NULL); /* all of it: test_oversigning() */
 	CHECK(smtp_dkim_aligned(&d, 0) == 1);
 	{
 		/* every line of the field within 78 columns but the signature's */
@@ -226,6 +226,145 @@ static void test_rfc8463(void)
 	p[0].domain = "example.com";
 	p[0].selector = "a;b";
 	CHECK(smtp_dkim_check_params(&p[0], why, sizeof(why)) != 0);
+}
+
+/* The h= tag of a field, unfolded. */
+static void h_of(const char *field, char *out, size_t cap)
+{
+	const char *p = strstr(field, " h=");
+	size_t n = 0;
+	out[0] = '\0';
+	if (!p) {
+		return;
+	}
+	for (p += 3; *p && *p != ';' && n + 1 < cap; p++) {
+		if (*p != '\r' && *p != '\n' && *p != '\t' && *p != ' ') {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* h= for one message and one headers parameter (NULL: the default list) */
+static void check_h(const char *message, const char *headers, const char *expect)
+{
+	smtp_dkim d;
+	smtp_dkim_params p;
+	unsigned char sig[8] = {0};
+	char h[1024];
+	size_t len;
+
+	memset(&p, 0, sizeof(p));
+	p.domain = "example.com";
+	p.selector = "s";
+	p.timestamp = -1;
+	p.headers = headers;
+	CHECK(smtp_dkim_init(&d, &p, 1) == SMTP_OK);
+	CHECK(smtp_sink_write(&d.sink, message, strlen(message)) == SMTP_OK);
+	CHECK(smtp_dkim_finish(&d) == SMTP_OK);
+	CHECK(smtp_dkim_set_signature(&d, 0, sig, sizeof(sig)) == SMTP_OK);
+	h_of(smtp_dkim_field(&d, 0, &len), h, sizeof(h));
+	CHECK_MSG(strcmp(h, expect) == 0, h);
+	smtp_dkim_free(&d);
+}
+
+/* Every field of the signed list is over-signed, present or not: adding a Reply-To, a Cc, a second From
+ * or a List-Id breaks the signature. */
+static void test_oversigning(void)
+{
+	check_h(rfc8463_message, NULL, "From:From:Sender:Reply-To:To:To:Cc:Subject:Subject:Date:Date:Message-ID:Message-ID:"
+		"In-Reply-To:References:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:"
+		"List-Unsubscribe-Post");
+	check_h("From: a@example.com\r\nCc: x@example.com\r\ncc: y@example.com\r\nList-Id: <l.example.com>\r\n"
+		"List-Unsubscribe: <https://example.com/u>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nbody\r\n",
+		NULL, "From:From:Sender:Reply-To:To:Cc:Cc:Cc:Subject:Date:Message-ID:In-Reply-To:References:MIME-Version:"
+		"Content-Type:Content-Transfer-Encoding:List-Id:List-Id:List-Unsubscribe:List-Unsubscribe:"
+		"List-Unsubscribe-Post:List-Unsubscribe-Post");
+	/* a list given: as given, then each name it holds up to present + 1 (a name given more often keeps
+	 * its count) */
+	check_h("From: a@example.com\r\nSubject: s\r\n\r\nbody\r\n", "from:subject:subject", "from:subject:subject:from");
+	check_h("From: a@example.com\r\nX-Tag: t\r\n\r\nbody\r\n", "from:X-Tag:FROM", "from:X-Tag:FROM:X-Tag");
+	check_h("From: a@example.com\r\n\r\nbody\r\n", "from:X-Tag", "from:X-Tag:from");
+	check_h(rfc8463_message, "from:to:subject:date:message-id:from:subject:date",
+		"from:to:subject:date:message-id:from:subject:date:to:message-id");
+}
+
+/* t= + expire past INT64_MAX: x= is their sum in unsigned arithmetic, never a signed overflow */
+static void test_expire_sum(void)
+{
+	static const struct { int64_t t, expire; const char *x; } cases[] = {
+		{INT64_MAX - 10, 100, " x=9223372036854775897;"},
+		{1700000000, INT64_MAX, " x=9223372038554775807;"},
+		{INT64_MAX, INT64_MAX, " x=18446744073709551614;"},
+	};
+	size_t i, len;
+	unsigned char sig[8] = {0};
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		smtp_dkim d;
+		smtp_dkim_params p;
+		const char *field;
+		memset(&p, 0, sizeof(p));
+		p.domain = "example.com";
+		p.selector = "s";
+		p.timestamp = cases[i].t;
+		p.expire = cases[i].expire;
+		CHECK(smtp_dkim_init(&d, &p, 1) == SMTP_OK);
+		CHECK(smtp_sink_write(&d.sink, rfc8463_message, sizeof(rfc8463_message) - 1) == SMTP_OK);
+		CHECK(smtp_dkim_finish(&d) == SMTP_OK);
+		CHECK(smtp_dkim_set_signature(&d, 0, sig, sizeof(sig)) == SMTP_OK);
+		field = smtp_dkim_field(&d, 0, &len);
+		CHECK_MSG(strstr(field, cases[i].x) != NULL, field);
+		smtp_dkim_free(&d);
+	}
+}
+
+/*
+ * A header section that ends in the write that takes the kept header past its cap (1 MiB + 4): the rest
+ * of that write is body and is hashed like any other (bh= equals the body's hash on its own).
+ */
+static void test_header_cap_boundary(void)
+{
+	static const char tail[] = "X-Last: end\r\n\r\n";
+	size_t body_len[] = {200, 5000, 300000}, k;
+	for (k = 0; k < sizeof(body_len) / sizeof(body_len[0]); k++) {
+		smtp_dkim d;
+		smtp_dkim_params p;
+		smtp_dkim_body ref;
+		unsigned char want[SMTP_SHA256_LEN];
+		smtp_buf head, second;
+		size_t i;
+
+		memset(&p, 0, sizeof(p));
+		p.domain = "example.com";
+		p.selector = "s";
+		p.timestamp = -1;
+		p.body_canon = SMTP_DKIM_SIMPLE;
+		smtp_buf_init(&head);
+		smtp_buf_init(&second);
+		smtp_buf_append_str(&head, "From: a@example.com\r\n");
+		/* fields up to 60 octets short of the cap */
+		while (head.len + 100 < SMTP_DKIM_MAX_HEADER - 60) {
+			smtp_buf_append_str(&head, "X-Pad: 0123456789012345678901234567890123456789012345678901234567890123456789012345678901\r\n");
+		}
+		/* the second write: the rest of the header section, then a body that crosses the cap */
+		smtp_buf_append_str(&second, tail);
+		for (i = 0; i < body_len[k]; i++) {
+			smtp_buf_append(&second, i % 70 == 69 ? "\n" : "b", 1);
+		}
+		CHECK(head.len + second.len > SMTP_DKIM_MAX_HEADER + 4);
+		CHECK(head.len + sizeof(tail) - 1 <= SMTP_DKIM_MAX_HEADER + 4);
+		CHECK(smtp_dkim_init(&d, &p, 1) == SMTP_OK);
+		CHECK(smtp_sink_write(&d.sink, head.data, head.len) == SMTP_OK);
+		CHECK(smtp_sink_write(&d.sink, second.data, second.len) == SMTP_OK);
+		CHECK(smtp_dkim_finish(&d) == SMTP_OK);
+		smtp_dkim_body_init(&ref, SMTP_DKIM_SIMPLE);
+		smtp_dkim_body_update(&ref, second.data + sizeof(tail) - 1, second.len - (sizeof(tail) - 1));
+		smtp_dkim_body_final(&ref, want);
+		CHECK_MSG(memcmp(d.signers[0].body_hash, want, sizeof(want)) == 0, "body hash at the cap");
+		smtp_dkim_free(&d);
+		smtp_buf_free(&head);
+		smtp_buf_free(&second);
+	}
 }
 
 static void test_alignment(void)
@@ -325,5 +464,8 @@ int main(void)
 	test_rfc8463();
 	test_alignment();
 	test_hash_ops();
+	test_oversigning();
+	test_expire_sum();
+	test_header_cap_boundary();
 	return test_summary("test_dkim");
 }
