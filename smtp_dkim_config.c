@@ -54,36 +54,61 @@ static bool key_string(const char *what, zval *v, zend_string **out, const char 
 	return true;
 }
 
-/* The PEM text of "key": the string itself when it is PEM, else the file it names. */
-static zend_string *load_pem(const char *what, zend_string *key)
+zend_string *smtp_read_local_file(zend_string *path)
 {
+	const char *name = ZSTR_VAL(path);
+	php_stream_statbuf ssb;
 	php_stream *stream;
 	zend_string *text;
 
-	if (ZSTR_LEN(key) >= 10 && memcmp(ZSTR_VAL(key), "-----BEGIN", 10) == 0) {
-		return zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 0); /* our copy: it is wiped after use */
-	}
-	if (ZSTR_LEN(key) == 0 || strlen(ZSTR_VAL(key)) != ZSTR_LEN(key)) {
-		zend_value_error("%s: \"key\" must be a PEM private key or the path of a file holding one", what);
+	if (ZSTR_LEN(path) == 0 || strlen(name) != ZSTR_LEN(path)) {
 		return NULL;
 	}
-	stream = php_stream_open_wrapper(ZSTR_VAL(key), "rb", 0, NULL);
+	if (ZSTR_LEN(path) > 7 && zend_binary_strncasecmp(name, 7, "file://", 7, 7) == 0) {
+		name += 7;
+	}
+	/* IGNORE_URL: the name is a file name whatever it looks like ("http://..." is a relative path then);
+	 * no REPORT_ERRORS: the warning would tell why */
+	stream = php_stream_open_wrapper((char *)name, "rb", IGNORE_URL, NULL);
 	if (!stream) {
-		zend_value_error("%s: \"key\" is neither a PEM private key nor a readable file", what);
+		return NULL;
+	}
+	/* a regular file only (a directory, a FIFO or a device is no key), read without notices */
+	stream->flags |= PHP_STREAM_FLAG_SUPPRESS_ERRORS;
+	if (php_stream_stat(stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+		php_stream_close(stream);
 		return NULL;
 	}
 	text = php_stream_copy_to_mem(stream, 1024 * 1024, 0);
 	php_stream_close(stream);
-	if (!text) {
-		zend_value_error("%s: the key file is empty", what);
+	if (text && ZSTR_LEN(text) == 0) {
+		zend_string_release(text);
+		text = NULL;
+	}
+	return text;
+}
+
+/* The PEM text of "key": the string itself when it is PEM, else the local file it names; *from_file tells. */
+static zend_string *load_pem(const char *what, zend_string *key, bool *from_file)
+{
+	zend_string *text;
+
+	*from_file = false;
+	if (ZSTR_LEN(key) >= 10 && memcmp(ZSTR_VAL(key), "-----BEGIN", 10) == 0) {
+		return zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 0); /* our copy: it is wiped after use */
+	}
+	if (!(text = smtp_read_local_file(key))) {
+		zend_value_error("%s: \"key\" %s", what, SMTP_LOCAL_PEM_ERROR);
 		return NULL;
 	}
+	*from_file = true;
 	return text;
 }
 
 static EVP_PKEY *read_key(const char *what, zend_string *key, zend_string *passphrase)
 {
-	zend_string *pem = load_pem(what, key);
+	bool from_file;
+	zend_string *pem = load_pem(what, key, &from_file);
 	EVP_PKEY *pkey;
 	BIO *bio;
 
@@ -98,7 +123,10 @@ static EVP_PKEY *read_key(const char *what, zend_string *key, zend_string *passp
 	ZEND_SECURE_ZERO(ZSTR_VAL(pem), ZSTR_LEN(pem));
 	zend_string_release(pem);
 	ERR_clear_error();
-	if (!pkey) {
+	if (!pkey && from_file) {
+		/* a file that holds no key gets the message of a file that cannot be read */
+		zend_value_error("%s: \"key\" %s (or \"passphrase\" is wrong)", what, SMTP_LOCAL_PEM_ERROR);
+	} else if (!pkey) {
 		zend_value_error("%s: \"key\" could not be read as a PEM private key%s", what,
 			passphrase ? " (wrong passphrase?)" : " (encrypted keys need \"passphrase\")");
 	}

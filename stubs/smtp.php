@@ -389,7 +389,7 @@ namespace Smtp {
          * @param array{certificate?: string, key?: string, passphrase?: string, chain?: string|string[], encrypt?: string|string[]} $options
          * @throws \ValueError on an unreadable certificate or key, or a key that is not the certificate's.
          */
-        public function smime(array $options): static {}
+        public function smime(#[\SensitiveParameter] array $options): static {}
 
         /**
          * Asks for delivery status notifications (RFC 3461), used when the server advertises DSN:
