@@ -9,6 +9,7 @@
 
 #include "php.h"
 #include "php_ini.h"
+#include "php_main.h" /* php_html_puts() */
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -359,11 +360,27 @@ static ZEND_INI_DISP(dkim_secret_displayer)
 	PUTS(value && ZSTR_LEN(value) ? "********" : (sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>"));
 }
 
+/* phpinfo() shows the key file's path, but never a key given as PEM text */
+static ZEND_INI_DISP(dkim_key_displayer)
+{
+	zend_string *value = type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified ? ini_entry->orig_value
+		: ini_entry->value;
+	if (!value || !ZSTR_LEN(value)) {
+		PUTS(sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>");
+	} else if (strstr(ZSTR_VAL(value), "-----BEGIN")) {
+		PUTS("******** (PEM text)");
+	} else if (sapi_module.phpinfo_as_text) {
+		PHPWRITE(ZSTR_VAL(value), ZSTR_LEN(value));
+	} else {
+		php_html_puts(ZSTR_VAL(value), ZSTR_LEN(value));
+	}
+}
+
 /* Kept apart from the module's other INI entries (registered by smtp_dkim_minit()), read when mail is sent. */
 static const zend_ini_entry_def smtp_dkim_ini_entries[] = {
 	PHP_INI_ENTRY("smtp.dkim_domain", "", PHP_INI_ALL, NULL)
 	PHP_INI_ENTRY("smtp.dkim_selector", "", PHP_INI_ALL, NULL)
-	PHP_INI_ENTRY("smtp.dkim_key", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY_EX("smtp.dkim_key", "", PHP_INI_ALL, NULL, dkim_key_displayer)
 	PHP_INI_ENTRY_EX("smtp.dkim_passphrase", "", PHP_INI_ALL, NULL, dkim_secret_displayer)
 	PHP_INI_ENTRY("smtp.dkim_canonicalization", "relaxed/relaxed", PHP_INI_ALL, NULL)
 	PHP_INI_ENTRY("smtp.dkim_headers", "", PHP_INI_ALL, NULL)

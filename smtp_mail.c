@@ -37,6 +37,9 @@ static void exception_to_warning(void)
 	zval rv, *msg;
 	zend_string *text;
 	zend_object *ex = EG(exception);
+	if (smtp_exit_pending()) {
+		return; /* exit() in user code (the password provider): the request ends */
+	}
 	msg = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
 	text = zval_get_string(msg);
 	zend_clear_exception();
