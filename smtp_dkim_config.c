@@ -407,7 +407,7 @@ smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
 	smtp_dkim_config *cfg;
 	const char *domain = SMTP_INI_STRING("smtp.dkim_domain");
 	zend_long expire = SMTP_INI_LONG("smtp.dkim_expire");
-	zval arr;
+	zval arr, *v;
 
 	*configured = domain && domain[0];
 	if (!*configured) {
@@ -425,6 +425,13 @@ smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
 		add_assoc_long(&arr, "expire", expire);
 	}
 	cfg = smtp_dkim_config_from_option(&arr, "INI smtp.dkim_*");
+	/* our copies of the passphrase and of a PEM key are wiped; PHP's own INI values cannot be */
+	if ((v = zend_hash_str_find(Z_ARRVAL(arr), "passphrase", sizeof("passphrase") - 1)) != NULL) {
+		smtp_secret_zval_dtor(v);
+	}
+	if ((v = zend_hash_str_find(Z_ARRVAL(arr), "key", sizeof("key") - 1)) != NULL) {
+		smtp_secret_zval_dtor(v);
+	}
 	zval_ptr_dtor(&arr);
 	return cfg;
 }

@@ -37,6 +37,9 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	zend_long port;
 	char *tls;               /* "auto", "" or "off" (none), "none", "starttls", "implicit", "opportunistic" or 0-3 */
 	char *username;
+	/* points into PHP's own INI storage (the entry's value, and its master value after ini_set()): that the
+	 * extension cannot wipe, and PHP frees it unwiped; every copy the extension makes is wiped
+	 * (smtp_secret_zval_dtor(), smtp_options_set_password()) */
 	char *password;
 	char *password_provider; /* "" or the name of a function or "Class::method" giving the password */
 	char *auth;              /* "" (automatic) or an AUTH mechanism name */
@@ -49,6 +52,18 @@ ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)
 #define SMTP_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(smtp, v)
+
+/* Release z, wiping it first when it is a string only we hold: the copy of a secret taken from the INI
+ * (smtp.password, smtp.dkim_passphrase, a PEM key in smtp.dkim_key). A shared or interned string is
+ * someone else's and is only released. */
+static inline void smtp_secret_zval_dtor(zval *z)
+{
+	if (Z_TYPE_P(z) == IS_STRING && !ZSTR_IS_INTERNED(Z_STR_P(z)) && GC_REFCOUNT(Z_STR_P(z)) == 1) {
+		ZEND_SECURE_ZERO(Z_STRVAL_P(z), Z_STRLEN_P(z));
+	}
+	zval_ptr_dtor(z);
+	ZVAL_NULL(z);
+}
 
 /* ---- class entries ------------------------------------------------------------------------------ */
 
