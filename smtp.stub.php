@@ -86,7 +86,7 @@ namespace Smtp {
 
         public function listUnsubscribe(string $httpsUrl, ?string $mailto = null): static {}
 
-        public function smime(array $options): static {}
+        public function smime(#[\SensitiveParameter] array $options): static {}
 
         public function dsn(array $options): static {}
 

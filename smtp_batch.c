@@ -220,7 +220,9 @@ static bool parse_options(smtp_batch *b, HashTable *options)
 
 void smtp_batch_take_exception(zval *slot)
 {
-	if (EG(exception)) {
+	if (smtp_exit_pending()) {
+		ZVAL_NULL(slot); /* left to end the request: sendBatch() returns nothing */
+	} else if (EG(exception)) {
 		ZVAL_OBJ_COPY(slot, EG(exception));
 		zend_clear_exception();
 	} else {
@@ -282,13 +284,15 @@ static void link_dead(smtp_batch *b, smtp_batch_link *l)
 	l->dead = true;
 	for (i = 0; i < b->connections; i++) {
 		if (!b->links[i].dead) {
-			zend_clear_exception(); /* the others carry on */
+			if (!smtp_exit_pending()) {
+				zend_clear_exception(); /* the others carry on */
+			}
 			return;
 		}
 	}
 	if (Z_TYPE(b->stop) == IS_UNDEF) {
 		smtp_batch_take_exception(&b->stop);
-	} else {
+	} else if (!smtp_exit_pending()) {
 		zend_clear_exception();
 	}
 }
@@ -354,6 +358,10 @@ static bool send_range(smtp_batch *b, uint32_t start, uint32_t end)
 		size_t k = 0, j, settled = 0;
 		smtp_status st;
 
+		if (smtp_exit_pending()) {
+			ok = false; /* exit() in the logger: the request ends, nothing more is sent */
+			break;
+		}
 		for (i = start; i < end; i++) {
 			if (Z_TYPE(b->results[i]) == IS_UNDEF && b->out[i].built) {
 				map[k++] = i;

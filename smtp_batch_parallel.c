@@ -446,6 +446,10 @@ bool smtp_batch_send_parallel(smtp_batch *b, uint32_t start, uint32_t end)
 		bool busy = false, thrown = false, waiting = false;
 		uint32_t k;
 
+		if (smtp_exit_pending()) {
+			ok = false; /* exit() in the logger: the request ends, nothing more is sent */
+			break;
+		}
 		sync_logger_exception(b);
 		if (Z_TYPE(b->stop) == IS_UNDEF && push_some(&p)) {
 			busy = true;

@@ -61,7 +61,7 @@ static void client_log(void *ud, const char *line, size_t len)
 		if (c->conn.session) {
 			smtp_session_abort(c->conn.session);
 		}
-		if (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception))) {
+		if (smtp_exit_pending()) {
 			return;
 		}
 		c->logger_exception = EG(exception);
@@ -142,6 +142,10 @@ static bool refresh_password(smtp_client_obj *c)
 	}
 	ZVAL_UNDEF(&retval);
 	if (call_user_function(NULL, NULL, &c->password_provider, &retval, 0, NULL) != SUCCESS || EG(exception)) {
+		if (smtp_exit_pending()) {
+			zval_ptr_dtor(&retval);
+			return false;
+		}
 		thrown = EG(exception);
 		if (thrown) {
 			GC_ADDREF(thrown);
@@ -345,7 +349,7 @@ static zend_result open_any_host(smtp_client_obj *c, bool with_auth)
 		zend_result r;
 		smtp_hosts_select(c, start + i);
 		r = open_host(c, with_auth, &retryable);
-		if (r == SUCCESS || !retryable || !EG(exception)) {
+		if (r == SUCCESS || !retryable || !EG(exception) || smtp_exit_pending()) {
 			if (chain) {
 				OBJ_RELEASE(chain);
 			}

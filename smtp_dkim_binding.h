@@ -18,6 +18,14 @@ void smtp_dkim_config_free(smtp_dkim_config *cfg);
 zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o);
 void smtp_dkim_job_free(smtp_dkim_job *job);
 
+/* The content of the local file a key or certificate option names (smtp_dkim_config.c): an explicit
+ * "file://" prefix is allowed, as in ext/openssl; no other stream wrapper is used, so no URL is ever
+ * fetched; open_basedir applies. NULL when the file is missing, unreadable, not allowed, empty or the
+ * name is a URL, all alike: the callers' one message (SMTP_LOCAL_PEM_ERROR) does not tell which. */
+zend_string *smtp_read_local_file(zend_string *path);
+#define SMTP_LOCAL_PEM_ERROR "is neither PEM text nor the path of a readable local file holding it" \
+	" (only local files are read: no URL, no stream wrapper)"
+
 /* The INI entries smtp.dkim_* (MINIT). */
 void smtp_dkim_minit(int module_number);
 /* The signer the INI describes for smtp_mail(); *configured is false when smtp.dkim_domain is empty (NULL

@@ -9,6 +9,7 @@
 
 #include "php.h"
 #include "php_ini.h"
+#include "php_main.h" /* php_html_puts() */
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -22,6 +23,7 @@
 #include "smtp_client.h"
 #include "smtp_dkim_binding.h"
 #include "smtp_dkim_keys.h"
+#include "smtp_values.h"
 
 /* ---- configuration -------------------------------------------------------------------------------- */
 
@@ -55,36 +57,61 @@ static bool key_string(const char *what, zval *v, zend_string **out, const char 
 	return true;
 }
 
-/* The PEM text of "key": the string itself when it is PEM, else the file it names. */
-static zend_string *load_pem(const char *what, zend_string *key)
+zend_string *smtp_read_local_file(zend_string *path)
 {
+	const char *name = ZSTR_VAL(path);
+	php_stream_statbuf ssb;
 	php_stream *stream;
 	zend_string *text;
 
-	if (ZSTR_LEN(key) >= 10 && memcmp(ZSTR_VAL(key), "-----BEGIN", 10) == 0) {
-		return zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 0); /* our copy: it is wiped after use */
-	}
-	if (ZSTR_LEN(key) == 0 || strlen(ZSTR_VAL(key)) != ZSTR_LEN(key)) {
-		zend_value_error("%s: \"key\" must be a PEM private key or the path of a file holding one", what);
+	if (ZSTR_LEN(path) == 0 || strlen(name) != ZSTR_LEN(path)) {
 		return NULL;
 	}
-	stream = php_stream_open_wrapper(ZSTR_VAL(key), "rb", 0, NULL);
+	if (ZSTR_LEN(path) > 7 && zend_binary_strncasecmp(name, 7, "file://", 7, 7) == 0) {
+		name += 7;
+	}
+	/* IGNORE_URL: the name is a file name whatever it looks like ("http://..." is a relative path then);
+	 * no REPORT_ERRORS: the warning would tell why */
+	stream = php_stream_open_wrapper((char *)name, "rb", IGNORE_URL, NULL);
 	if (!stream) {
-		zend_value_error("%s: \"key\" is neither a PEM private key nor a readable file", what);
+		return NULL;
+	}
+	/* a regular file only (a directory, a FIFO or a device is no key), read without notices */
+	stream->flags |= PHP_STREAM_FLAG_SUPPRESS_ERRORS;
+	if (php_stream_stat(stream, &ssb) != 0 || (ssb.sb.st_mode & S_IFMT) != S_IFREG) {
+		php_stream_close(stream);
 		return NULL;
 	}
 	text = php_stream_copy_to_mem(stream, 1024 * 1024, 0);
 	php_stream_close(stream);
-	if (!text) {
-		zend_value_error("%s: the key file is empty", what);
+	if (text && ZSTR_LEN(text) == 0) {
+		zend_string_release(text);
+		text = NULL;
+	}
+	return text;
+}
+
+/* The PEM text of "key": the string itself when it is PEM, else the local file it names; *from_file tells. */
+static zend_string *load_pem(const char *what, zend_string *key, bool *from_file)
+{
+	zend_string *text;
+
+	*from_file = false;
+	if (ZSTR_LEN(key) >= 10 && memcmp(ZSTR_VAL(key), "-----BEGIN", 10) == 0) {
+		return zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 0); /* our copy: it is wiped after use */
+	}
+	if (!(text = smtp_read_local_file(key))) {
+		zend_value_error("%s: \"key\" %s", what, SMTP_LOCAL_PEM_ERROR);
 		return NULL;
 	}
+	*from_file = true;
 	return text;
 }
 
 static EVP_PKEY *read_key(const char *what, zend_string *key, zend_string *passphrase)
 {
-	zend_string *pem = load_pem(what, key);
+	bool from_file;
+	zend_string *pem = load_pem(what, key, &from_file);
 	EVP_PKEY *pkey;
 	BIO *bio;
 
@@ -99,7 +126,10 @@ static EVP_PKEY *read_key(const char *what, zend_string *key, zend_string *passp
 	ZEND_SECURE_ZERO(ZSTR_VAL(pem), ZSTR_LEN(pem));
 	zend_string_release(pem);
 	ERR_clear_error();
-	if (!pkey) {
+	if (!pkey && from_file) {
+		/* a file that holds no key gets the message of a file that cannot be read */
+		zend_value_error("%s: \"key\" %s (or \"passphrase\" is wrong)", what, SMTP_LOCAL_PEM_ERROR);
+	} else if (!pkey) {
 		zend_value_error("%s: \"key\" could not be read as a PEM private key%s", what,
 			passphrase ? " (wrong passphrase?)" : " (encrypted keys need \"passphrase\")");
 	}
@@ -332,11 +362,27 @@ static ZEND_INI_DISP(dkim_secret_displayer)
 	PUTS(value && ZSTR_LEN(value) ? "********" : (sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>"));
 }
 
+/* phpinfo() shows the key file's path, but never a key given as PEM text */
+static ZEND_INI_DISP(dkim_key_displayer)
+{
+	zend_string *value = type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified ? ini_entry->orig_value
+		: ini_entry->value;
+	if (!value || !ZSTR_LEN(value)) {
+		PUTS(sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>");
+	} else if (strstr(ZSTR_VAL(value), "-----BEGIN")) {
+		PUTS("******** (PEM text)");
+	} else if (sapi_module.phpinfo_as_text) {
+		PHPWRITE(ZSTR_VAL(value), ZSTR_LEN(value));
+	} else {
+		php_html_puts(ZSTR_VAL(value), ZSTR_LEN(value));
+	}
+}
+
 /* Kept apart from the module's other INI entries (registered by smtp_dkim_minit()), read when mail is sent. */
 static const zend_ini_entry_def smtp_dkim_ini_entries[] = {
 	PHP_INI_ENTRY("smtp.dkim_domain", "", PHP_INI_ALL, NULL)
 	PHP_INI_ENTRY("smtp.dkim_selector", "", PHP_INI_ALL, NULL)
-	PHP_INI_ENTRY("smtp.dkim_key", "", PHP_INI_ALL, NULL)
+	PHP_INI_ENTRY_EX("smtp.dkim_key", "", PHP_INI_ALL, NULL, dkim_key_displayer)
 	PHP_INI_ENTRY_EX("smtp.dkim_passphrase", "", PHP_INI_ALL, NULL, dkim_secret_displayer)
 	PHP_INI_ENTRY("smtp.dkim_canonicalization", "relaxed/relaxed", PHP_INI_ALL, NULL)
 	PHP_INI_ENTRY("smtp.dkim_headers", "", PHP_INI_ALL, NULL)
@@ -363,7 +409,7 @@ smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
 	smtp_dkim_config *cfg;
 	const char *domain = SMTP_INI_STRING("smtp.dkim_domain");
 	zend_long expire = SMTP_INI_LONG("smtp.dkim_expire");
-	zval arr;
+	zval arr, *v;
 
 	*configured = domain && domain[0];
 	if (!*configured) {
@@ -381,6 +427,13 @@ smtp_dkim_config *smtp_dkim_config_from_ini(bool *configured)
 		add_assoc_long(&arr, "expire", expire);
 	}
 	cfg = smtp_dkim_config_from_option(&arr, "INI smtp.dkim_*");
+	/* our copies of the passphrase and of a PEM key are wiped; PHP's own INI values cannot be */
+	if ((v = zend_hash_str_find(Z_ARRVAL(arr), "passphrase", sizeof("passphrase") - 1)) != NULL) {
+		smtp_secret_zval_dtor(v);
+	}
+	if ((v = zend_hash_str_find(Z_ARRVAL(arr), "key", sizeof("key") - 1)) != NULL) {
+		smtp_secret_zval_dtor(v);
+	}
 	zval_ptr_dtor(&arr);
 	return cfg;
 }

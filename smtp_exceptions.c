@@ -29,7 +29,7 @@ zend_object *smtp_throw(zend_class_entry *ce, int code, const char *reply, const
 	char *message;
 	zend_object *ex;
 
-	if (EG(exception) && (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception)))) {
+	if (smtp_exit_pending()) {
 		/* exit() is under way: the engine would drop a new exception at once (and free it under us) */
 		return NULL;
 	}

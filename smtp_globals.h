@@ -19,6 +19,9 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	zend_long port;
 	char *tls;               /* "auto", "" or "off" (none), "none", "starttls", "implicit", "opportunistic" or 0-3 */
 	char *username;
+	/* points into PHP's own INI storage (the entry's value, and its master value after ini_set()): that the
+	 * extension cannot wipe, and PHP frees it unwiped; every copy the extension makes is wiped
+	 * (smtp_secret_zval_dtor(), smtp_options_set_password()) */
 	char *password;
 	char *password_provider; /* "" or the name of a function or "Class::method" giving the password */
 	char *auth;              /* "" (automatic) or an AUTH mechanism name */

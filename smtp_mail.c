@@ -26,6 +26,7 @@
 #include "smtp_address.h"
 #include "smtp_client.h"
 #include "smtp_dkim_binding.h"
+#include "smtp_exceptions.h"
 #include "smtp_globals.h"
 #include "smtp_headers.h"
 #include "smtp_ini.h"
@@ -41,6 +42,9 @@ static void exception_to_warning(void)
 	zval rv, *msg;
 	zend_string *text;
 	zend_object *ex = EG(exception);
+	if (smtp_exit_pending()) {
+		return; /* exit() in user code (the password provider): the request ends */
+	}
 	msg = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
 	text = zval_get_string(msg);
 	zend_clear_exception();

@@ -220,6 +220,8 @@ static void message_clear(smtp_message_obj *m)
 	ZVAL_UNDEF(&m->dsn);
 	zval_ptr_dtor(&m->smime);
 	ZVAL_UNDEF(&m->smime);
+	smtp_smime_key_release(m->smime_key);
+	m->smime_key = NULL;
 	for (i = 0; i < m->header_count; i++) {
 		zend_string_release(m->headers[i].name);
 		zend_string_release(m->headers[i].value);
@@ -283,6 +285,7 @@ zend_object *smtp_message_clone(zend_object *old)
 	ZVAL_COPY(&dst->dsn, &src->dsn);
 	dst->require_tls = src->require_tls;
 	ZVAL_COPY(&dst->smime, &src->smime);
+	dst->smime_key = smtp_smime_key_ref(src->smime_key);
 	if (src->header_count) {
 		dst->headers = safe_emalloc(src->header_count, sizeof(*dst->headers), 0);
 		dst->header_cap = dst->header_count = src->header_count;

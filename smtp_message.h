@@ -52,12 +52,17 @@ typedef struct smtp_message_obj {
 	zval dsn;                /* dsn() in its normal form (smtp_dsn.c), or UNDEF */
 	bool require_tls;        /* requireTls(): REQUIRETLS (RFC 8689) on MAIL */
 	zval smime;              /* smime() in its normal form (smtp_smime.c), or UNDEF */
+	void *smime_key;         /* its signing key, parsed (an EVP_PKEY): neither the PEM nor the passphrase is kept */
 	smtp_php_header *headers;
 	uint32_t header_count, header_cap;
 	smtp_php_part *parts;
 	uint32_t part_count, part_cap;
 	zend_object std;
 } smtp_message_obj;
+
+/* smtp_smime.c: another reference to a parsed S/MIME key (NULL stays NULL); its release (NULL: nothing). */
+void *smtp_smime_key_ref(void *key);
+void smtp_smime_key_release(void *key);
 
 static inline smtp_message_obj *smtp_message_from_obj(zend_object *obj)
 {

@@ -22,21 +22,33 @@
 #include "smtp_transport.h"
 #include "smtp_values.h"
 
+/* An attachment file. The stream is reached only through its resource, which holds the reference the
+ * stream was opened with: user code that runs while the message is written (the logger between BDAT
+ * chunks, a user stream wrapper) can close it through get_resources(), and a closed resource is seen
+ * as such (its type is -1) instead of the stream being read after it was freed. */
 typedef struct smtp_file_source {
 	smtp_source src;
-	php_stream *stream;
+	zend_resource *res;
 	zend_string *path;
 } smtp_file_source;
+
+/* The attachment's stream, or NULL when user code has closed it since it was opened. */
+static php_stream *file_source_stream(const smtp_file_source *fs)
+{
+	return fs->res ? (php_stream *)zend_fetch_resource2(fs->res, NULL, php_file_le_stream(), php_file_le_pstream())
+		: NULL;
+}
 
 static int file_source_open(void *ctx, char *err, size_t errlen)
 {
 	smtp_file_source *fs = ctx;
-	if (!fs->stream) {
-		snprintf(err, errlen, "%s: not open", ZSTR_VAL(fs->path));
+	php_stream *stream = file_source_stream(fs);
+	if (!stream) {
+		snprintf(err, errlen, "%s: closed before it was read", ZSTR_VAL(fs->path));
 		return -1;
 	}
 	/* opened before the transaction started; rewound when the message is written again */
-	if (php_stream_tell(fs->stream) != 0 && php_stream_seek(fs->stream, 0, SEEK_SET) != 0) {
+	if (php_stream_tell(stream) != 0 && php_stream_seek(stream, 0, SEEK_SET) != 0) {
 		snprintf(err, errlen, "%s: cannot read it again", ZSTR_VAL(fs->path));
 		return -1;
 	}
@@ -46,7 +58,13 @@ static int file_source_open(void *ctx, char *err, size_t errlen)
 static long file_source_read(void *ctx, char *buf, size_t cap)
 {
 	smtp_file_source *fs = ctx;
-	ssize_t n = php_stream_read(fs->stream, buf, cap);
+	/* looked up for every read: the logger, called between chunks, may have closed it */
+	php_stream *stream = file_source_stream(fs);
+	ssize_t n;
+	if (!stream) {
+		return -1;
+	}
+	n = php_stream_read(stream, buf, cap);
 	if (n < 0) {
 		return -1;
 	}
@@ -61,7 +79,7 @@ static void file_source_close(void *ctx)
 /* The file's size, for SIZE: what reading it from the start will give. */
 static int64_t file_source_size(void *ctx)
 {
-	return smtp_stream_file_size(((smtp_file_source *)ctx)->stream);
+	return smtp_stream_file_size(file_source_stream(ctx));
 }
 
 zend_string *smtp_message_id_new(const zend_string *address, const char *default_domain)
@@ -169,9 +187,14 @@ static zend_result build_parts(smtp_message_build *b, const smtp_message_obj *m)
 			smtp_file_source *fs = &b->sources[b->source_count++];
 			char err[256];
 			err[0] = '\0';
+			php_stream *stream;
 			fs->path = pp->path;
-			fs->stream = open_attachment(pp->path, err, sizeof(err));
-			if (!fs->stream) {
+			stream = open_attachment(pp->path, err, sizeof(err));
+			fs->res = stream ? stream->res : NULL;
+			if (!fs->res) {
+				if (stream) {
+					php_stream_close(stream);
+				}
 				smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "Cannot read attachment \"%s\": %s",
 					ZSTR_VAL(pp->path), err);
 				msg->parts = b->parts;
@@ -264,8 +287,9 @@ void smtp_message_build_rewind(smtp_message_build *b)
 {
 	uint32_t i;
 	for (i = 0; i < b->source_count; i++) {
-		if (b->sources[i].stream) {
-			php_stream_seek(b->sources[i].stream, 0, SEEK_SET);
+		php_stream *stream = file_source_stream(&b->sources[i]);
+		if (stream) {
+			php_stream_seek(stream, 0, SEEK_SET);
 		}
 	}
 }
@@ -274,8 +298,11 @@ void smtp_message_build_free(smtp_message_build *b)
 {
 	uint32_t i;
 	for (i = 0; i < b->source_count; i++) {
-		if (b->sources[i].stream) {
-			php_stream_close(b->sources[i].stream);
+		php_stream *stream = file_source_stream(&b->sources[i]);
+		if (stream) {
+			php_stream_close(stream); /* and the reference it was opened with */
+		} else if (b->sources[i].res) {
+			zend_list_delete(b->sources[i].res); /* closed by user code: only the reference is left */
 		}
 	}
 	if (b->sources) {

@@ -708,6 +708,7 @@ zend_result smtp_options_from_ini(smtp_client_obj *c)
 	HashTable options;
 	const char *host;
 	zend_result r = FAILURE;
+	zval *pw;
 
 	zend_hash_init(&options, 8, NULL, ZVAL_PTR_DTOR, 0);
 	if (options_from_ini(&options) && apply_options(c, &options) == SUCCESS) {
@@ -716,6 +717,10 @@ zend_result smtp_options_from_ini(smtp_client_obj *c)
 		c->host = zend_string_init(host, strlen(host), 0);
 		smtp_hosts_from_csv(c, host); /* "a, b, c": tried in order */
 		r = SUCCESS;
+	}
+	/* the copy of smtp.password in the options is wiped; PHP's own INI value cannot be */
+	if ((pw = zend_hash_str_find(&options, "password", sizeof("password") - 1)) != NULL) {
+		smtp_secret_zval_dtor(pw);
 	}
 	zend_hash_destroy(&options);
 	return r;

@@ -24,31 +24,39 @@
 #include "protocol/smtp_core.h"
 #include "protocol/smtp_mime.h"
 #include "smtp_smime.h"
+#include "smtp_dkim_binding.h"
 #include "smtp_boundary.h"
 #include "smtp_exceptions.h"
 #include "smtp_message.h"
 #include "smtp_outgoing.h"
 
-/* PEM text: the string itself, or the file it names. NULL (ValueError thrown) when neither. */
-static zend_string *pem_text(zend_string *v, uint32_t arg, const char *what)
+/* PEM text: the string itself (borrowed: *own false), or the content of the local file it names (*own true:
+ * the caller wipes it when it is a key). NULL (ValueError thrown) when neither: one message whether the
+ * file is missing, unreadable, not allowed or a URL, so that the error tells nothing about the file. */
+static zend_string *pem_text(zend_string *v, uint32_t arg, const char *what, bool *own)
 {
-	php_stream *stream;
 	zend_string *text;
 
+	*own = false;
 	if (ZSTR_LEN(v) >= 10 && memcmp(ZSTR_VAL(v), "-----BEGIN", 10) == 0) {
 		return zend_string_copy(v);
 	}
-	if (ZSTR_LEN(v) == 0 || strlen(ZSTR_VAL(v)) != ZSTR_LEN(v)
-		|| !(stream = php_stream_open_wrapper(ZSTR_VAL(v), "rb", 0, NULL))) {
-		zend_argument_value_error(arg, "\"%s\" must be PEM text or the path of a readable PEM file", what);
+	if (!(text = smtp_read_local_file(v))) {
+		zend_argument_value_error(arg, "\"%s\" %s", what, SMTP_LOCAL_PEM_ERROR);
 		return NULL;
 	}
-	text = php_stream_copy_to_mem(stream, 1024 * 1024, 0);
-	php_stream_close(stream);
-	if (!text) {
-		zend_argument_value_error(arg, "\"%s\" names an empty file", what);
-	}
+	*own = true;
 	return text;
+}
+
+/* Releases PEM text pem_text() gave, wiped first when it was read from a file (the caller's own string is
+ * the caller's to keep). */
+static void pem_release(zend_string *pem, bool own)
+{
+	if (own) {
+		ZEND_SECURE_ZERO(ZSTR_VAL(pem), ZSTR_LEN(pem));
+	}
+	zend_string_release(pem);
 }
 
 static X509 *read_cert(zend_string *pem)
@@ -67,6 +75,19 @@ static EVP_PKEY *read_pkey(zend_string *pem, zend_string *passphrase)
 	BIO_free(bio);
 	ERR_clear_error();
 	return k;
+}
+
+void *smtp_smime_key_ref(void *key)
+{
+	if (key) {
+		EVP_PKEY_up_ref((EVP_PKEY *)key);
+	}
+	return key;
+}
+
+void smtp_smime_key_release(void *key)
+{
+	EVP_PKEY_free((EVP_PKEY *)key); /* OpenSSL clears the private key's memory when it frees it */
 }
 
 /* A string or a list of strings, each PEM or a path, into a list of PEM texts; each must be a certificate. */
@@ -95,7 +116,8 @@ static bool cert_list(zval *v, const char *what, zval *out)
 	}
 	ht = Z_ARRVAL_P(out);
 	ZEND_HASH_FOREACH_VAL(ht, item) {
-		zend_string *pem = pem_text(Z_STR_P(item), 1, what);
+		bool own;
+		zend_string *pem = pem_text(Z_STR_P(item), 1, what, &own);
 		X509 *x;
 		if (!pem) {
 			return false;
@@ -103,7 +125,11 @@ static bool cert_list(zval *v, const char *what, zval *out)
 		x = read_cert(pem);
 		if (!x) {
 			zend_string_release(pem);
-			zend_argument_value_error(1, "\"%s\" must hold PEM certificates", what);
+			if (own) {
+				zend_argument_value_error(1, "\"%s\" %s", what, SMTP_LOCAL_PEM_ERROR);
+			} else {
+				zend_argument_value_error(1, "\"%s\" must hold PEM certificates", what);
+			}
 			return false;
 		}
 		X509_free(x);
@@ -117,6 +143,64 @@ static bool cert_list(zval *v, const char *what, zval *out)
 	return true;
 }
 
+/* The digest to ask for: RFC 8419 3.1 fixes SHA-512 for Ed25519 signers; NULL lets OpenSSL choose its
+ * default for the key (SHA-256 for RSA and EC keys). */
+static const EVP_MD *signer_digest(EVP_PKEY *key)
+{
+#ifdef EVP_PKEY_ED25519
+	if (EVP_PKEY_id(key) == EVP_PKEY_ED25519) {
+		return EVP_sha512();
+	}
+#endif
+	(void)key;
+	return NULL;
+}
+
+/* micalg (RFC 8551 3.5.3.2) of the digest the signature was made with: written from what OpenSSL used, so
+ * it always names the digest in the signature. NULL for a digest micalg has no name for. */
+static const char *signer_micalg(CMS_ContentInfo *cms)
+{
+	STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(cms);
+	X509_ALGOR *digest = NULL;
+	const ASN1_OBJECT *oid = NULL;
+
+	if (!infos || sk_CMS_SignerInfo_num(infos) != 1) {
+		return NULL;
+	}
+	CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(infos, 0), NULL, NULL, &digest, NULL);
+	if (!digest) {
+		return NULL;
+	}
+	X509_ALGOR_get0(&oid, NULL, NULL, digest);
+	switch (OBJ_obj2nid(oid)) {
+		case NID_sha1: return "sha-1";
+		case NID_sha224: return "sha-224";
+		case NID_sha256: return "sha-256";
+		case NID_sha384: return "sha-384";
+		case NID_sha512: return "sha-512";
+		default: return NULL;
+	}
+}
+
+/* A detached CMS signature of entity (NULL on failure) and its micalg. */
+static CMS_ContentInfo *cms_signature(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, zend_string *entity,
+	const char **micalg)
+{
+	int flags = CMS_DETACHED | CMS_BINARY;
+	BIO *in = BIO_new_mem_buf(ZSTR_VAL(entity), (int)ZSTR_LEN(entity));
+	CMS_ContentInfo *cms = in ? CMS_sign(NULL, NULL, chain, NULL, flags | CMS_PARTIAL) : NULL;
+
+	*micalg = NULL;
+	if (!cms || !CMS_add1_signer(cms, cert, key, signer_digest(key), flags) || !CMS_final(cms, in, NULL, flags)
+		|| !(*micalg = signer_micalg(cms))) {
+		CMS_ContentInfo_free(cms);
+		cms = NULL;
+	}
+	BIO_free(in);
+	ERR_clear_error();
+	return cms;
+}
+
 /*
  * Smtp\Message::smime(array $options): sign with "certificate" + "key" (+ "passphrase", "chain"), encrypt
  * to "encrypt" (one or more recipient certificates), or both (signed, then encrypted). [] removes it.
@@ -128,7 +212,8 @@ ZEND_METHOD(Smtp_Message, smime)
 	zend_string *key;
 	zval *v, normal, list;
 	zend_string *cert = NULL, *pkey = NULL, *passphrase = NULL;
-	bool ok = false;
+	bool cert_own = false, pkey_own = false, ok = false;
+	EVP_PKEY *signing_key = NULL;
 
 	ZEND_PARSE_PARAMETERS_START(1, 1)
 		Z_PARAM_ARRAY_HT(options)
@@ -137,6 +222,8 @@ ZEND_METHOD(Smtp_Message, smime)
 	if (zend_hash_num_elements(options) == 0) {
 		zval_ptr_dtor(&m->smime);
 		ZVAL_UNDEF(&m->smime);
+		smtp_smime_key_release(m->smime_key);
+		m->smime_key = NULL;
 		RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 	}
 	array_init(&normal);
@@ -149,22 +236,25 @@ ZEND_METHOD(Smtp_Message, smime)
 		if (zend_string_equals_literal(key, "certificate") || zend_string_equals_literal(key, "key")
 			|| zend_string_equals_literal(key, "passphrase")) {
 			zend_string *text;
+			bool own;
 			if (Z_TYPE_P(v) != IS_STRING) {
 				zend_argument_type_error(1, "option \"%s\" must be of type string, %s given", ZSTR_VAL(key),
 					zend_zval_type_name(v));
 				goto out;
 			}
 			if (zend_string_equals_literal(key, "passphrase")) {
-				passphrase = zend_string_copy(Z_STR_P(v));
+				passphrase = Z_STR_P(v); /* borrowed: used before this returns, never kept */
 				continue;
 			}
-			if (!(text = pem_text(Z_STR_P(v), 1, ZSTR_VAL(key)))) {
+			if (!(text = pem_text(Z_STR_P(v), 1, ZSTR_VAL(key), &own))) {
 				goto out;
 			}
 			if (zend_string_equals_literal(key, "certificate")) {
 				cert = text;
+				cert_own = own;
 			} else {
 				pkey = text;
+				pkey_own = own;
 			}
 		} else if (zend_string_equals_literal(key, "chain") || zend_string_equals_literal(key, "encrypt")) {
 			if (!cert_list(v, ZSTR_VAL(key), &list)) {
@@ -186,35 +276,54 @@ ZEND_METHOD(Smtp_Message, smime)
 		goto out;
 	}
 	if (cert) {
+		/* the key is kept parsed: its PEM and passphrase are not kept, and the PEM read from a file is
+		 * wiped below */
 		X509 *x = read_cert(cert);
-		EVP_PKEY *k = read_pkey(pkey, passphrase);
-		bool match = x && k && X509_check_private_key(x, k) == 1;
+		bool match, usable = true;
+		signing_key = read_pkey(pkey, passphrase);
+		match = x && signing_key && X509_check_private_key(x, signing_key) == 1;
+		if (match && EVP_PKEY_id(signing_key) != EVP_PKEY_RSA && EVP_PKEY_id(signing_key) != EVP_PKEY_EC) {
+			/* other key types (Ed25519, Ed448) only where this OpenSSL's CMS signs with them: tried now
+			 * rather than failing when the message is sent */
+			const char *micalg;
+			zend_string *probe = zend_string_init("\r\n", 2, 0);
+			CMS_ContentInfo *cms = cms_signature(x, signing_key, NULL, probe, &micalg);
+			usable = cms != NULL;
+			CMS_ContentInfo_free(cms);
+			zend_string_release(probe);
+		}
 		X509_free(x);
-		EVP_PKEY_free(k);
 		ERR_clear_error();
-		if (!x || !k || !match) {
-			zend_argument_value_error(1, !x ? "option \"certificate\" must be a PEM certificate"
-				: !k ? "option \"key\" could not be read as a PEM private key (passphrase?)"
+		if (match && !usable) {
+			zend_argument_value_error(1, "option \"key\": the OpenSSL PHP uses (%s) cannot make S/MIME (CMS) "
+				"signatures with this type of key (%s); use an RSA or EC key", OpenSSL_version(OPENSSL_VERSION),
+				OBJ_nid2sn(EVP_PKEY_id(signing_key)));
+			goto out;
+		}
+		if (!x || !signing_key || !match) {
+			/* a file that does not hold what it should gets the message of a file that cannot be read */
+			zend_argument_value_error(1, "%s", !x ? (cert_own ? "\"certificate\" " SMTP_LOCAL_PEM_ERROR
+					: "option \"certificate\" must be a PEM certificate")
+				: !signing_key ? (pkey_own ? "\"key\" " SMTP_LOCAL_PEM_ERROR " (or a wrong \"passphrase\")"
+					: "option \"key\" could not be read as a PEM private key (passphrase?)")
 				: "option \"key\" is not the key of \"certificate\"");
 			goto out;
 		}
 		add_assoc_str(&normal, "certificate", cert);
-		add_assoc_str(&normal, "key", pkey);
-		cert = pkey = NULL;
-		if (passphrase) {
-			add_assoc_str(&normal, "passphrase", passphrase);
-			passphrase = NULL;
-		}
+		cert = NULL;
 	}
 	zval_ptr_dtor(&m->smime);
 	ZVAL_COPY_VALUE(&m->smime, &normal);
 	ZVAL_UNDEF(&normal);
+	smtp_smime_key_release(m->smime_key);
+	m->smime_key = signing_key;
+	signing_key = NULL;
 	ok = true;
 out:
 	zval_ptr_dtor(&normal);
-	if (cert) zend_string_release(cert);
-	if (pkey) zend_string_release(pkey);
-	if (passphrase) zend_string_release(passphrase);
+	if (cert) pem_release(cert, cert_own);
+	if (pkey) pem_release(pkey, pkey_own);
+	smtp_smime_key_release(signing_key);
 	if (!ok) {
 		RETURN_THROWS();
 	}
@@ -268,20 +377,15 @@ static bool cms_base64(CMS_ContentInfo *cms, smart_str *out)
 	return true;
 }
 
-static zend_string *cms_sign(zval *opt, zend_string *entity)
+static zend_string *cms_sign(zval *opt, EVP_PKEY *key, zend_string *entity)
 {
-	zval *z = zend_hash_str_find(Z_ARRVAL_P(opt), "passphrase", sizeof("passphrase") - 1);
 	X509 *cert = read_cert(Z_STR_P(zend_hash_str_find(Z_ARRVAL_P(opt), "certificate", sizeof("certificate") - 1)));
-	EVP_PKEY *key = read_pkey(Z_STR_P(zend_hash_str_find(Z_ARRVAL_P(opt), "key", sizeof("key") - 1)),
-		z ? Z_STR_P(z) : NULL);
 	STACK_OF(X509) *chain = certs_of(zend_hash_str_find(Z_ARRVAL_P(opt), "chain", sizeof("chain") - 1));
-	BIO *in = BIO_new_mem_buf(ZSTR_VAL(entity), (int)ZSTR_LEN(entity));
-	BIO *again = BIO_new_mem_buf(ZSTR_VAL(entity), (int)ZSTR_LEN(entity));
 	CMS_ContentInfo *cms = NULL;
 	zend_string *out = NULL;
-	int flags = CMS_DETACHED | CMS_BINARY;
+	const char *micalg = NULL;
 
-	if (cert && key && chain && in && again && (cms = CMS_sign(cert, key, chain, in, flags))) {
+	if (cert && key && chain && (cms = cms_signature(cert, key, chain, entity, &micalg))) {
 		/* RFC 8551 3.5.3: the entity as signed, then the signature; the CRLF before each boundary belongs
 		 * to the boundary, so the entity keeps its own last CRLF */
 		unsigned char rnd[12];
@@ -294,7 +398,9 @@ static zend_string *cms_sign(zval *opt, zend_string *entity)
 			sprintf(boundary + 8 + 2 * i, "%02x", rnd[i]);
 		}
 		smart_str_appends(&b, "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";\r\n"
-			" micalg=sha-256; boundary=\"");
+			" micalg=");
+		smart_str_appends(&b, micalg);
+		smart_str_appends(&b, "; boundary=\"");
 		smart_str_appends(&b, boundary);
 		smart_str_appends(&b, "\"\r\n\r\nThis is a signed message (S/MIME).\r\n\r\n--");
 		smart_str_appends(&b, boundary);
@@ -314,11 +420,8 @@ static zend_string *cms_sign(zval *opt, zend_string *entity)
 		}
 	}
 	CMS_ContentInfo_free(cms);
-	BIO_free(in);
-	BIO_free(again);
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(cert);
-	EVP_PKEY_free(key);
 	ERR_clear_error();
 	return out;
 }
@@ -403,7 +506,7 @@ zend_result smtp_smime_apply(smtp_outgoing *o)
 	smtp_buf_free(&whole);
 
 	if (zend_hash_str_exists(Z_ARRVAL_P(opt), "certificate", sizeof("certificate") - 1)) {
-		wrapped = cms_sign(opt, entity);
+		wrapped = o->m->smime_key ? cms_sign(opt, o->m->smime_key, entity) : NULL;
 		zend_string_release(entity);
 		if (!wrapped) {
 			smart_str_free(&outer);

@@ -32,4 +32,16 @@ void smtp_resolve_port_tls(zend_long *port, int *tls_mode, zend_long opportunist
 /* The machine's fully qualified name, or "localhost": the default EHLO name (looked up once a request). */
 zend_string *smtp_default_helo(void);
 
+/* Release z, wiping it first when it is a string only we hold: the copy of a secret taken from the INI
+ * (smtp.password, smtp.dkim_passphrase, a PEM key in smtp.dkim_key). A shared or interned string is
+ * someone else's and is only released. */
+static inline void smtp_secret_zval_dtor(zval *z)
+{
+	if (Z_TYPE_P(z) == IS_STRING && !ZSTR_IS_INTERNED(Z_STR_P(z)) && GC_REFCOUNT(Z_STR_P(z)) == 1) {
+		ZEND_SECURE_ZERO(Z_STRVAL_P(z), Z_STRLEN_P(z));
+	}
+	zval_ptr_dtor(z);
+	ZVAL_NULL(z);
+}
+
 #endif /* SMTP_VALUES_H */

@@ -89,7 +89,7 @@ ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": headers m
 ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": identity must be "@domain" or "user@domain" with the signing domain or one of its subdomains
 ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": "expire" must be a number of seconds greater than 0
 ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": domain must be an ASCII domain name (A-labels)
-ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": "key" is neither a PEM private key nor a readable file
+ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim": "key" is neither PEM text nor the path of a readable local file holding it (only local files are read: no URL, no stream wrapper)
 ValueError: Smtp::__construct(): Argument #3 ($options) option "dkim" must be one signer (an array with "domain", "selector" and "key") or a list of 1 to 8 signers
 TypeError: Smtp::__construct(): Argument #3 ($options) option "dkim" must be of type array, string given
 accepted

@@ -74,7 +74,7 @@ batch: sent sent sent
 7 messages, via BDAT
 bool(true)
 
-Warning: smtp_mail(): Not sent: INI smtp.dkim_*: "key" is neither a PEM private key nor a readable file in %s on line %d
+Warning: smtp_mail(): Not sent: INI smtp.dkim_*: "key" is neither PEM text nor the path of a readable local file holding it (only local files are read: no URL, no stream wrapper) in %s on line %d
 bool(false)
 1 message from smtp_mail()
 raw: ok (2 signatures pass in both)

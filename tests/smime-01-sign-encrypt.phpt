@@ -124,7 +124,7 @@ signed+encrypted: ok (1 signatures pass in both)
 -- errors
 ValueError: Smtp\Message::smime(): Argument #1 ($options) option "key" is not the key of "certificate"
 ValueError: Smtp\Message::smime(): Argument #1 ($options) must have both "certificate" and "key" to sign
-ValueError: Smtp\Message::smime(): Argument #1 ($options) "encrypt" must be PEM text or the path of a readable PEM file
+ValueError: Smtp\Message::smime(): Argument #1 ($options) "encrypt" is neither PEM text nor the path of a readable local file holding it (only local files are read: no URL, no stream wrapper)
 ValueError: Smtp\Message::smime(): Argument #1 ($options) must sign ("certificate" and "key") or encrypt ("encrypt"), or both
 ValueError: Smtp\Message::smime(): Argument #1 ($options) contains unknown option "sign"
 bool(true)
