@@ -44,7 +44,12 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	double timeout;
 	char *from;
 	bool override_mail;
+	bool persistent;         /* smtp.persistent: smtp_mail()'s connection kept across requests */
 	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+	/* smtp_mail()'s connection, kept between its calls of a request (smtp_mail.c): the Smtp object that
+	 * holds it, or NULL, and a digest of the settings it was made with */
+	zend_object *mail_client;
+	unsigned char mail_settings[32];
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)
@@ -79,5 +84,7 @@ void smtp_mail_override_install(void);
 /* The options the INI gives smtp_mail() (also used by the mail() override). */
 bool smtp_mail_impl(zend_string *to, zend_string *subject, zend_string *message, HashTable *headers_ht,
 	zend_string *headers_str, zend_string *params);
+/* The end of a request: QUIT smtp_mail()'s connection, or give it to the persistent pool (smtp.persistent). */
+void smtp_mail_request_end(void);
 
 #endif /* SMTP_PRIVATE_H */
