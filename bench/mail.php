@@ -137,7 +137,7 @@ function median(array $v): float
 
 $labels = [
     'override' => '`mail()` through `smtp.override_mail = 1`',
-    'override-per-call' => '`mail()` through the override, a connection per call (as before 0.1: `smtp_mail_quit()` after each)',
+    'override-per-call' => '`mail()` through the override, a connection per call (what each call cost before: `smtp_mail_quit()` after each)',
     'php-mail' => 'PHP\'s own `mail()` through Postfix\'s `sendmail`',
     'class' => '`Smtp::sendMail()` on one object',
 ];
