@@ -18,6 +18,9 @@ function commands(array $t): array
     return $out;
 }
 
+/* the servers wait as long as the children may take to start (under valgrind, much longer) */
+$limit = ['time_limit' => 20 * fake_slowdown()];
+
 function ini(FakeServerProc $srv): string
 {
     return "smtp.override_mail = 1\nsmtp.host = 127.0.0.1\nsmtp.port = {$srv->port}\nsmtp.tls = none\n"
@@ -25,14 +28,14 @@ function ini(FakeServerProc $srv): string
 }
 
 echo "-- five mail() calls in one request: one connection, QUIT at the end of the request\n";
-$srv = fake_auto(['queue_id' => 'Q']);
+$srv = fake_auto(['queue_id' => 'Q'], $limit);
 $r = phpini_run(ini($srv), 'for ($i = 1; $i <= 5; $i++) { var_dump(mail("to$i@example.com", "n $i", "body\n")); }');
 echo $r['stdout'], $r['stderr'];
 $t = fake_wait($srv);
 echo implode("\n", commands($t)), "\n", count($t['messages']), " messages\n";
 
 echo "-- ini_set() of smtp.helo, then of smtp.timeout, between calls: a new connection each time, the one before QUIT\n";
-$srv = fake_start(['conns' => [[['auto' => []]], [['auto' => []]], [['auto' => []]]]]);
+$srv = fake_start(['conns' => [[['auto' => []]], [['auto' => []]], [['auto' => []]]]] + $limit);
 $r = phpini_run(ini($srv), <<<'PHP'
     var_dump(mail("a@example.com", "1", "x\n"), mail("b@example.com", "2", "x\n"));
     ini_set("smtp.helo", "other.example");
@@ -49,7 +52,7 @@ $srv = fake_start(['conns' => [
     [['auto' => ['reply' => ['RCPT' => ['bad@' => "550 5.1.1 no such user\r\n"], 'MAIL' => ['#3' => "421 4.3.2 going down\r\n"]]]]],
     [['auto' => ['reply' => ['DATA' => ['#2' => 'close']]]]],
     [['auto' => []]],
-]]);
+]] + $limit);
 $r = phpini_run(ini($srv), <<<'PHP'
     foreach (["bad@example.com", "good1@example.com", "lost421@example.com", "good2@example.com", "lostdrop@example.com", "good3@example.com"] as $to) {
         echo $to, ": ", json_encode(mail($to, "s", "x\n")), "\n";
@@ -61,7 +64,7 @@ echo implode("\n", commands($t)), "\n";
 echo 'accepted: ', implode(', ', array_map(fn($m) => implode(',', $m['rcpt']), $t['messages'])), "\n";
 
 echo "-- smtp_mail_quit(): QUIT at once (in this process, the server sees the end before the script ends)\n";
-$srv = fake_auto();
+$srv = fake_auto([], $limit);
 ini_set('smtp.host', '127.0.0.1');
 ini_set('smtp.port', (string)$srv->port);
 ini_set('smtp.tls', 'none');

@@ -15,8 +15,8 @@ require __DIR__ . '/fake/phpini.inc';
 
 $idle_ms = (int)(2000 * fake_slowdown());
 // the server closes a connection idle for $idle_ms; a second server for the request with smtp.persistent off
-$srv = fake_start(['conns' => [[['auto' => ['timeout_ms' => $idle_ms]]], [['auto' => []]]], 'time_limit' => 60]);
-$other = fake_auto();
+$srv = fake_start(['conns' => [[['auto' => ['timeout_ms' => $idle_ms]]], [['auto' => []]]], 'time_limit' => 60 * fake_slowdown()]);
+$other = fake_auto([], ['time_limit' => 60 * fake_slowdown()]);
 
 $dir = fake_tmpdir();
 $router = $dir . DIRECTORY_SEPARATOR . 'router.php';
