@@ -101,6 +101,14 @@ static PHP_RINIT_FUNCTION(smtp)
 	return SUCCESS;
 }
 
+static PHP_RSHUTDOWN_FUNCTION(smtp)
+{
+	(void)type;
+	(void)module_number;
+	smtp_mail_request_end();
+	return SUCCESS;
+}
+
 static PHP_MINFO_FUNCTION(smtp)
 {
 	php_info_print_table_start();
@@ -157,7 +165,7 @@ zend_module_entry smtp_module_entry = {
 	PHP_MINIT(smtp),
 	PHP_MSHUTDOWN(smtp),
 	PHP_RINIT(smtp),
-	NULL,
+	PHP_RSHUTDOWN(smtp),
 	PHP_MINFO(smtp),
 	PHP_SMTP_VERSION,
 	PHP_MODULE_GLOBALS(smtp),

@@ -50,6 +50,8 @@ namespace {
     }
 
     function smtp_mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = ""): bool {}
+
+    function smtp_mail_quit(): void {}
 }
 
 namespace Smtp {

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b9c44eefba40f3fa38bf0724f274816b9d6fefeb */
+ * Stub hash: 8cc51dbb83e11e2ea235fe490d070804416038c7 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
@@ -9,14 +9,16 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, additional_params, IS_STRING, 0, "\"\"")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_mail_quit, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Smtp___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, host, MAY_BE_ARRAY|MAY_BE_STRING, "\"localhost\"")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, port, IS_LONG, 0, "0")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_connect, 0, 0, IS_VOID, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Smtp_connect arginfo_smtp_mail_quit
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_login, 0, 2, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
@@ -48,11 +50,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_render, 0, 1, IS_STRI
 	ZEND_ARG_OBJ_TYPE_MASK(0, message, Smtp\\Message, MAY_BE_STRING, NULL)
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Smtp_reset arginfo_class_Smtp_connect
+#define arginfo_class_Smtp_reset arginfo_smtp_mail_quit
 
-#define arginfo_class_Smtp_noop arginfo_class_Smtp_connect
+#define arginfo_class_Smtp_noop arginfo_smtp_mail_quit
 
-#define arginfo_class_Smtp_quit arginfo_class_Smtp_connect
+#define arginfo_class_Smtp_quit arginfo_smtp_mail_quit
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Smtp_isConnected, 0, 0, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
@@ -147,6 +149,7 @@ ZEND_END_ARG_INFO()
 #define arginfo_class_Smtp_RecipientException_getRejected arginfo_class_Smtp_getCapabilities
 
 ZEND_FUNCTION(smtp_mail);
+ZEND_FUNCTION(smtp_mail_quit);
 ZEND_METHOD(Smtp, __construct);
 ZEND_METHOD(Smtp, connect);
 ZEND_METHOD(Smtp, login);
@@ -188,6 +191,7 @@ ZEND_METHOD(Smtp_RecipientException, getRejected);
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_mail, arginfo_smtp_mail)
+	ZEND_FE(smtp_mail_quit, arginfo_smtp_mail_quit)
 	ZEND_FE_END
 };
 

@@ -22,6 +22,11 @@ typedef struct smtp_batch_link {
 	bool progress;              /* a message was accepted since it was last (re)opened */
 	uint32_t in_run;            /* items handed to run and not settled yet */
 	char lost[256];             /* how the connection was last lost */
+	/* an extra connection's transport goes through its link (smtp_batch_parallel.c): while it is being
+	 * opened (opening), its waits for the greeting, EHLO and AUTH replies serve the other connections */
+	bool opening;
+	smtp_transport own;         /* the connection's own transport, which the link's forwards to */
+	void *parallel;             /* the running parallel send, or NULL */
 } smtp_batch_link;
 
 typedef struct smtp_batch {

@@ -66,22 +66,38 @@ zend_object *smtp_client_copy_settings(smtp_client_obj *src)
 	return obj;
 }
 
+/* The extra connections are closed together: QUIT written on every one, then the replies read, so the
+ * whole close costs one round trip however many there are. */
 void smtp_batch_links_free(smtp_batch *b)
 {
 	uint32_t i;
+	bool *quitting = ecalloc(b->connections, sizeof(bool));
 	for (i = 0; i < b->connections; i++) {
 		smtp_batch_link *l = &b->links[i];
 		if (l->run) {
 			smtp_batch_run_free(l->run);
 			l->run = NULL;
 		}
+		l->opening = false;
+		if (l->owned && !l->c->busy) {
+			quitting[i] = smtp_connection_quit_send(&l->c->conn, smtp_seconds_to_ms(l->c->command_timeout),
+				smtp_seconds_to_ms(l->c->data_timeout));
+		}
+	}
+	for (i = 0; i < b->connections; i++) {
+		smtp_batch_link *l = &b->links[i];
 		if (l->owned) {
+			if (quitting[i]) {
+				smtp_connection_quit_reply(&l->c->conn, smtp_seconds_to_ms(l->c->command_timeout),
+					smtp_seconds_to_ms(l->c->data_timeout));
+			}
 			smtp_client_quit(l->c);
 			OBJ_RELEASE(l->owned);
 			l->owned = NULL;
 			l->c = NULL;
 		}
 	}
+	efree(quitting);
 }
 
 /* The logger threw on one connection: every connection stops writing, and none calls it again. */
@@ -113,6 +129,62 @@ static void sync_logger_exception(smtp_batch *b)
 			smtp_session_abort(c->conn.session);
 		}
 	}
+}
+
+/* ---- an extra connection's transport: its link ---------------------------------------------------- */
+
+static void overlap_wait(parallel *p, smtp_batch_link *self, int64_t deadline);
+
+static int64_t clock_ms(void)
+{
+	return (int64_t)(smtp_compat_hrtime_ns() / 1000000);
+}
+
+/* While the connection is being opened, the wait for its reply serves the other connections (their
+ * replies collected, messages pushed, the next connection opened), so connections open together and
+ * alongside the sending instead of one after another with everything else stopped. */
+static long link_read(void *ctx, char *buf, size_t cap, int timeout_ms)
+{
+	smtp_batch_link *l = ctx;
+	if (l->opening && l->parallel && timeout_ms > 0) {
+		int64_t deadline = clock_ms() + timeout_ms;
+		overlap_wait(l->parallel, l, deadline);
+		timeout_ms = (int)(deadline - clock_ms());
+		if (timeout_ms < 1) {
+			timeout_ms = 1;
+		}
+	}
+	return l->own.read(l->own.ctx, buf, cap, timeout_ms);
+}
+
+static int link_write(void *ctx, const char *buf, size_t len, int timeout_ms)
+{
+	smtp_batch_link *l = ctx;
+	return l->own.write(l->own.ctx, buf, len, timeout_ms);
+}
+
+static int link_start_tls(void *ctx, int timeout_ms, char *err, size_t errlen)
+{
+	smtp_batch_link *l = ctx;
+	return l->own.start_tls(l->own.ctx, timeout_ms, err, errlen);
+}
+
+static int64_t link_now_ms(void *ctx)
+{
+	smtp_batch_link *l = ctx;
+	return l->own.now_ms(l->own.ctx);
+}
+
+/* An extra connection's sessions use the link's transport (they copy it when made). */
+static void link_hook(smtp_batch_link *l)
+{
+	smtp_transport *t = &l->c->conn.transport;
+	l->own = *t;
+	t->ctx = l;
+	t->read = link_read;
+	t->write = link_write;
+	t->start_tls = link_start_tls;
+	t->now_ms = link_now_ms;
 }
 
 /* ---- items ----------------------------------------------------------------------------------------- */
@@ -177,12 +249,18 @@ static bool open_link(parallel *p, uint32_t k)
 	smtp_batch *b = p->b;
 	smtp_batch_link *l = &b->links[k];
 
+	bool connected;
+
 	if (!l->c) {
 		l->owned = smtp_client_copy_settings(b->c);
 		l->c = smtp_client_from_obj(l->owned);
 		l->c->log_tag = k + 1;
+		link_hook(l);
 	}
-	if (!smtp_batch_connect(b, l)) {
+	l->opening = l->owned != NULL;
+	connected = smtp_batch_connect(b, l);
+	l->opening = false;
+	if (!connected) {
 		return false;
 	}
 	l->run = smtp_batch_run_new(l->c->conn.session);
@@ -421,6 +499,115 @@ static void wait_and_collect(parallel *p, int max_ms)
 	}
 }
 
+/* Whether the others may be served from inside a connection's open: not once the batch stops, an
+ * exception is pending, or the logger threw. */
+static bool may_serve_others(parallel *p)
+{
+	smtp_batch *b = p->b;
+	uint32_t k;
+	if (Z_TYPE(b->stop) != IS_UNDEF || EG(exception) || b->c->logger_exception) {
+		return false;
+	}
+	for (k = 1; k < b->connections; k++) {
+		if (b->links[k].c && b->links[k].c->logger_exception) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Connection self waits for a reply while it is being opened: until it has input (or deadline), collect
+ * the others' replies, push them messages, and start opening the next connection never opened. */
+static void overlap_wait(parallel *p, smtp_batch_link *self, int64_t deadline)
+{
+	smtp_batch *b = p->b;
+	uint32_t self_k = (uint32_t)(self - b->links);
+
+	while (may_serve_others(p)) {
+		php_pollfd fds[SMTP_BATCH_MAX_CONNECTIONS];
+		uint32_t link_of[SMTP_BATCH_MAX_CONNECTIONS], ready_now[SMTP_BATCH_MAX_CONNECTIONS];
+		php_stream *stream = smtp_connection_stream(&self->c->conn);
+		php_socket_t fd = (php_socket_t)-1;
+		int64_t now = clock_ms();
+		unsigned m = 0, n_now = 0, i;
+		uint32_t k;
+		int timeout;
+		bool opened = false;
+
+		if (!stream || stream_buffered(self->c) || now >= deadline
+			|| php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL, (void **)&fd, 0)
+				!= SUCCESS || fd == (php_socket_t)-1) {
+			return; /* its own read waits */
+		}
+		/* the next connection starts opening now: its waits serve this one's neighbours too */
+		if (p->queued) {
+			for (k = self_k + 1; k < b->connections && !opened; k++) {
+				smtp_batch_link *l = &b->links[k];
+				if (!l->c && !l->dead) {
+					open_link(p, k);
+					opened = true;
+				}
+			}
+			if (opened) {
+				continue;
+			}
+		}
+		timeout = deadline - now > WAIT_MAX_MS ? WAIT_MAX_MS : (int)(deadline - now);
+		fds[0].fd = fd;
+		fds[0].events = PHP_POLLREADABLE;
+		fds[0].revents = 0;
+		m = 1;
+		for (k = 0; k < b->connections; k++) {
+			smtp_batch_link *l = &b->links[k];
+			php_stream *s;
+			php_socket_t lfd = (php_socket_t)-1;
+			if (k == self_k || !l->run || !smtp_batch_run_waiting(l->run)) {
+				continue;
+			}
+			s = smtp_connection_stream(&l->c->conn);
+			if (smtp_batch_run_has_input(l->run) || stream_buffered(l->c) || !s
+				|| php_stream_cast(s, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL, (void **)&lfd, 0)
+					!= SUCCESS || lfd == (php_socket_t)-1) {
+				ready_now[n_now++] = k; /* readable now, or not pollable: the core's read itself waits */
+				timeout = 0;
+				continue;
+			}
+			if (smtp_batch_run_deadline(l->run) - now < timeout) {
+				timeout = smtp_batch_run_deadline(l->run) <= now ? 0 : (int)(smtp_batch_run_deadline(l->run) - now);
+			}
+			link_of[m] = k;
+			fds[m].fd = lfd;
+			fds[m].events = PHP_POLLREADABLE;
+			fds[m].revents = 0;
+			m++;
+		}
+		if (php_poll2(fds, m, timeout) <= 0) {
+			for (i = 0; i < m; i++) {
+				fds[i].revents = 0;
+			}
+		}
+		now = clock_ms();
+		for (i = 0; i < n_now; i++) {
+			if (b->links[ready_now[i]].run) {
+				collect_link(p, ready_now[i]);
+			}
+		}
+		for (i = 1; i < m; i++) {
+			smtp_batch_link *l = &b->links[link_of[i]];
+			if (l->run && (fds[i].revents != 0 || smtp_batch_run_deadline(l->run) <= now)) {
+				collect_link(p, link_of[i]);
+			}
+		}
+		if (may_serve_others(p)) {
+			push_some(p);
+			flush_all(p);
+		}
+		if (fds[0].revents != 0) {
+			return;
+		}
+	}
+}
+
 bool smtp_batch_send_parallel(smtp_batch *b, uint32_t start, uint32_t end)
 {
 	parallel p;
@@ -433,6 +620,9 @@ bool smtp_batch_send_parallel(smtp_batch *b, uint32_t start, uint32_t end)
 	p.count = end - start;
 	p.items = ecalloc(p.count, sizeof(*p.items));
 	p.where = safe_emalloc(p.count, sizeof(*p.where), 0);
+	for (j = 0; j < b->connections; j++) {
+		b->links[j].parallel = &p;
+	}
 	for (j = 0; j < p.count; j++) {
 		if (Z_TYPE(b->results[start + j]) == IS_UNDEF && b->out[start + j].built) {
 			p.where[j] = WHERE_QUEUED;
@@ -485,6 +675,9 @@ bool smtp_batch_send_parallel(smtp_batch *b, uint32_t start, uint32_t end)
 			ZVAL_COPY(&b->results[start + j], &b->stop);
 		}
 		smtp_batch_item_free(&p.items[j]);
+	}
+	for (j = 0; j < b->connections; j++) {
+		b->links[j].parallel = NULL;
 	}
 	efree(p.where);
 	efree(p.items);

@@ -220,6 +220,27 @@ void smtp_connection_quit(smtp_connection *conn, int quit_ms, int command_ms, in
 	smtp_connection_close(conn);
 }
 
+bool smtp_connection_quit_send(smtp_connection *conn, int quit_ms, int data_ms)
+{
+	if (smtp_connection_stream(conn) && conn->open && conn->session && smtp_session_usable(conn->session)) {
+		smtp_session_set_timeouts(conn->session, quit_ms, data_ms);
+		if (smtp_session_quit_send(conn->session) == SMTP_OK) {
+			return true;
+		}
+	}
+	smtp_connection_close(conn);
+	return false;
+}
+
+void smtp_connection_quit_reply(smtp_connection *conn, int command_ms, int data_ms)
+{
+	if (smtp_connection_stream(conn) && conn->session && smtp_session_usable(conn->session)) {
+		smtp_session_quit_reply(conn->session);
+		smtp_session_set_timeouts(conn->session, command_ms, data_ms);
+	}
+	smtp_connection_close(conn);
+}
+
 void smtp_connection_close(smtp_connection *conn)
 {
 	php_stream *stream = smtp_connection_stream(conn);

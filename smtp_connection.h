@@ -57,6 +57,11 @@ void smtp_connection_set_authenticated(smtp_connection *conn);
 /* QUIT when the connection is still good (waiting at most quit_ms for the reply), then close; never
  * throws. command_ms/data_ms are the session's timeouts to restore. */
 void smtp_connection_quit(smtp_connection *conn, int quit_ms, int command_ms, int data_ms);
+/* smtp_connection_quit() in two halves, to close several connections in one round trip: QUIT written
+ * (its reply waited for at most quit_ms later): true; false when it was closed instead. Then the reply
+ * read and the connection closed (command_ms/data_ms restored). */
+bool smtp_connection_quit_send(smtp_connection *conn, int quit_ms, int data_ms);
+void smtp_connection_quit_reply(smtp_connection *conn, int command_ms, int data_ms);
 /* Close the stream (no QUIT); the session stays for getLastReply(). Leaves the persistent entry. */
 void smtp_connection_close(smtp_connection *conn);
 /* The holder goes away: give the connection to the persistent pool when it is kept and still good and

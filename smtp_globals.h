@@ -29,7 +29,12 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	double timeout;
 	char *from;
 	bool override_mail;
+	bool persistent;         /* smtp.persistent: smtp_mail()'s connection kept across requests */
 	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+	/* smtp_mail()'s connection, kept between its calls of a request (smtp_mail.c): the Smtp object that
+	 * holds it, or NULL, and a digest of the settings it was made with */
+	zend_object *mail_client;
+	unsigned char mail_settings[32];
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

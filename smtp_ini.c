@@ -336,6 +336,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("smtp.from", "", PHP_INI_ALL, OnUpdateSmtpFrom, from, zend_smtp_globals, smtp_globals)
 	STD_PHP_INI_BOOLEAN("smtp.override_mail", "0", PHP_INI_SYSTEM, OnUpdateBool, override_mail, zend_smtp_globals,
 		smtp_globals)
+	STD_PHP_INI_BOOLEAN("smtp.persistent", "0", PHP_INI_ALL, OnUpdateBool, persistent, zend_smtp_globals, smtp_globals)
 PHP_INI_END()
 
 void smtp_ini_minit(int type, int module_number)

@@ -19,6 +19,8 @@
 #include "ext/date/php_date.h"
 #include "ext/standard/php_string.h"
 #include "ext/standard/php_mail.h"
+#include "ext/hash/php_hash.h"
+#include "ext/hash/php_hash_sha.h"
 
 #include "protocol/smtp_core.h"
 #include "protocol/smtp_mime.h"
@@ -300,25 +302,140 @@ static bool job_write(mail_job *j)
 	return true;
 }
 
-/* The send: a client configured by the smtp.* settings through the option table's checks (see README);
- * whatever stops it is a warning, as with mail(). */
-static bool job_send(mail_job *j)
+/* ---- the connection, kept between calls ----------------------------------------------------------- */
+
+/* The QUIT at the end of a request is bounded (by smtp.timeout too): a server that stopped answering must
+ * not hold the request up. */
+#define REQUEST_END_QUIT_MS 2000
+
+/* A digest of every setting the connection is made from: each smtp.* setting but smtp.from (the sender,
+ * read at each call) and smtp.override_mail, and PHP's SMTP and smtp_port it falls back on. A setting
+ * added later is in it by itself. The digest, not the values, is kept: no copy of the password. */
+static void settings_digest(unsigned char digest[32])
 {
-	zval client_zv, result;
+	static const char *const php_settings[] = {"SMTP", "smtp_port"};
+	PHP_SHA256_CTX h;
+	zend_ini_entry *entry;
+	size_t i;
+
+	PHP_SHA256Init(&h);
+	ZEND_HASH_FOREACH_PTR(EG(ini_directives), entry) {
+		if (entry->module_number != smtp_module_entry.module_number
+			|| zend_string_equals_literal(entry->name, "smtp.from")
+			|| zend_string_equals_literal(entry->name, "smtp.override_mail")) {
+			continue;
+		}
+		PHP_SHA256Update(&h, (const unsigned char *)ZSTR_VAL(entry->name), ZSTR_LEN(entry->name) + 1);
+		if (entry->value) {
+			PHP_SHA256Update(&h, (const unsigned char *)ZSTR_VAL(entry->value), ZSTR_LEN(entry->value) + 1);
+		} else {
+			PHP_SHA256Update(&h, (const unsigned char *)"\0null", 6);
+		}
+	} ZEND_HASH_FOREACH_END();
+	for (i = 0; i < sizeof(php_settings) / sizeof(php_settings[0]); i++) {
+		const char *v = smtp_ini_php_setting(php_settings[i]);
+		PHP_SHA256Update(&h, (const unsigned char *)v, strlen(v) + 1);
+	}
+	PHP_SHA256Final(digest, &h);
+}
+
+/* Let go of the kept client: QUIT its connection (bounded), or, with smtp.persistent and !quit, leave it
+ * open in the persistent pool (the object's release hands it over, as for an Smtp object with option
+ * persistent). */
+static void release_kept_client(bool quit)
+{
+	zend_object *obj = SMTP_G(mail_client);
 	smtp_client_obj *c;
-	zend_string **rcpts;
-	bool ok = false;
-	uint32_t i;
+	if (!obj) {
+		return;
+	}
+	SMTP_G(mail_client) = NULL;
+	c = smtp_client_from_obj(obj);
+	if (!c->busy && (quit || Z_TYPE(c->persistent) != IS_TRUE)) {
+		int command_ms = smtp_seconds_to_ms(c->command_timeout);
+		smtp_client_quit_quietly(c, command_ms < REQUEST_END_QUIT_MS ? command_ms : REQUEST_END_QUIT_MS);
+	}
+	OBJ_RELEASE(obj);
+}
+
+void smtp_mail_request_end(void)
+{
+	release_kept_client(false);
+}
+
+/* A client configured by the smtp.* settings through the option table's checks (see README), persistent
+ * with smtp.persistent; NULL after a warning. */
+static zend_object *new_client(void)
+{
+	zval client_zv;
+	smtp_client_obj *c;
 
 	object_init_ex(&client_zv, smtp_ce_Smtp);
 	c = smtp_client_from_obj(Z_OBJ(client_zv));
 	if (smtp_options_from_ini(c) != SUCCESS) {
 		exception_to_warning();
 		zval_ptr_dtor(&client_zv);
+		return NULL;
+	}
+	if (SMTP_G(persistent)) {
+		/* the class's persistent connections: the same key, the same RSET check before reuse */
+		ZVAL_TRUE(&c->persistent);
+	}
+	return Z_OBJ(client_zv);
+}
+
+/*
+ * The client for this call: the one kept from an earlier call of the request when the settings are those
+ * it was made with, else a new one (the old one's connection closed). A kept client in use (smtp_mail()
+ * called again by a password provider) is left alone: this call gets a client of its own (*one_shot).
+ */
+static zend_object *client_for_call(bool *one_shot)
+{
+	unsigned char digest[32];
+	zend_object *obj = SMTP_G(mail_client);
+
+	*one_shot = false;
+	settings_digest(digest);
+	if (obj && smtp_client_from_obj(obj)->busy) {
+		*one_shot = true;
+		return new_client();
+	}
+	if (obj && memcmp(digest, SMTP_G(mail_settings), sizeof(digest)) == 0) {
+		GC_ADDREF(obj);
+		return obj;
+	}
+	release_kept_client(false); /* made with other settings: never reused */
+	obj = new_client();
+	if (obj) {
+		GC_ADDREF(obj);
+		SMTP_G(mail_client) = obj;
+		memcpy(SMTP_G(mail_settings), digest, sizeof(digest));
+	}
+	return obj;
+}
+
+/* The send, on the request's connection (opened by the first call, reused by the next ones while alive);
+ * whatever stops it is a warning, as with mail(). It returns after the server's reply to this message. A
+ * failed transaction leaves the connection reset (RSET) or closed, never in the way of the next call. */
+static bool job_send(mail_job *j)
+{
+	zval result;
+	zend_object *obj;
+	smtp_client_obj *c;
+	zend_string **rcpts;
+	bool ok = false, one_shot;
+	uint32_t i;
+
+	obj = client_for_call(&one_shot);
+	if (!obj) {
 		return false;
 	}
+	c = smtp_client_from_obj(obj);
+	/* the signer is read at each call, as the sender is (a key file replaced is used at once) */
+	smtp_dkim_config_free(c->dkim);
+	c->dkim = NULL;
 	if (!smtp_dkim_ini_attach(c)) {
-		zval_ptr_dtor(&client_zv);
+		OBJ_RELEASE(obj);
 		return false;
 	}
 	rcpts = safe_emalloc(j->rcpt_list.count, sizeof(zend_string *), 0);
@@ -334,8 +451,10 @@ static bool job_send(mail_job *j)
 		ok = true;
 	}
 	zval_ptr_dtor(&result);
-	smtp_client_quit(c);
-	zval_ptr_dtor(&client_zv);
+	if (one_shot) {
+		smtp_client_quit(c);
+	}
+	OBJ_RELEASE(obj);
 	return ok;
 }
 
@@ -372,6 +491,12 @@ PHP_FUNCTION(smtp_mail)
 	if (EG(exception)) {
 		RETURN_THROWS();
 	}
+}
+
+PHP_FUNCTION(smtp_mail_quit)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	release_kept_client(true);
 }
 
 void smtp_mail_override_install(void)

@@ -283,3 +283,33 @@ smtp_status smtp_session_quit(smtp_session *s)
 	s->usable = 0;
 	return st;
 }
+
+smtp_status smtp_session_quit_send(smtp_session *s)
+{
+	smtp_status st;
+	if (!s->usable) {
+		return session_fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
+	}
+	st = session_queue_line(s, "QUIT", 4, SMTP_MAX_COMMAND_LINE, 0);
+	if (st == SMTP_OK) {
+		st = session_flush(s);
+	}
+	if (st != SMTP_OK) {
+		s->usable = 0;
+	}
+	return st;
+}
+
+smtp_status smtp_session_quit_reply(smtp_session *s)
+{
+	smtp_status st;
+	if (!s->usable) {
+		return session_fail(s, SMTP_ERR_STATE, 1, "not connected", NULL);
+	}
+	st = session_read_reply(s, s->command_ms);
+	if (st == SMTP_OK && s->parser.reply.code != 221) {
+		st = session_fail_reply(s, SMTP_ERR_REPLY, "QUIT refused");
+	}
+	s->usable = 0;
+	return st;
+}

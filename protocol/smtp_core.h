@@ -411,6 +411,11 @@ smtp_status smtp_session_rset(smtp_session *s);
 smtp_status smtp_session_noop(smtp_session *s);
 /* QUIT and wait for its reply; the connection is then to be closed by the caller. */
 smtp_status smtp_session_quit(smtp_session *s);
+/* The two halves of smtp_session_quit(), for closing several connections in one round trip: write QUIT
+ * on each (send), then read each reply (reply). After either fails, or after reply, the session is no
+ * longer usable and the connection is to be closed. */
+smtp_status smtp_session_quit_send(smtp_session *s);
+smtp_status smtp_session_quit_reply(smtp_session *s);
 
 /*
  * Give the session up from inside a callback (the logger): from now on nothing is written, so an end of

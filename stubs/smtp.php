@@ -265,6 +265,13 @@ namespace {
      * @return bool true if the server accepted the message, false (with a warning) otherwise.
      */
     function smtp_mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = ""): bool {}
+
+    /**
+     * Ends the connection smtp_mail() (and mail() with smtp.override_mail) keeps between its calls: QUIT,
+     * then close (with smtp.persistent too). The next call opens a new one. Without it the connection is
+     * closed at the end of the request (or, with smtp.persistent, kept for the next request).
+     */
+    function smtp_mail_quit(): void {}
 }
 
 namespace Smtp {

@@ -101,6 +101,7 @@ ini_set('smtp.port', (string)$srv->port);
 ini_set('smtp.tls', 'none');
 ini_set('smtp.from', 'sender@example.com');
 var_dump(smtp_mail('to@example.com', 'subject', 'body'));
+smtp_mail_quit();
 echo 'messages: ', count(fake_wait($srv)['messages']), "\n";
 
 echo "-- bad lists\n";

@@ -10,7 +10,9 @@ $msg = fn(string $tag, int $i) => (new Smtp\Message)->from('me@example.com')->to
     ->subject("$tag $i")->text("body $i\n");
 
 foreach (['DATA' => false, 'BDAT' => true] as $via => $chunking) {
-    $srv = concurrent_start(['chunking' => $chunking,
+    // replies take 20 ms, so that every connection is open before the batch is over (a connection that
+    // opens while the others send would otherwise find nothing left on loopback) and reaches its fault
+    $srv = concurrent_start(['chunking' => $chunking, 'reply_delay_ms' => 20,
         'faults' => ['2' => ['at' => 3, 'do' => 'drop'], '3' => ['at' => 2, 'do' => '421']]]);
     $smtp = concurrent_client($srv);
     $results = $smtp->sendBatch(array_map(fn($i) => $msg($via, $i), range(0, 39)), ['connections' => 3]);

@@ -50,6 +50,7 @@ var_dump(smtp_mail('b@example.net', 'via smtp_mail', "mail() body\n.dot\n"));
 // a bad INI signer: a warning and false, nothing sent
 ini_set('smtp.dkim_key', $keyfile . '.missing');
 var_dump(smtp_mail('b@example.net', 'never sent', "x\n"));
+smtp_mail_quit();
 $t2 = fake_wait($srv2);
 echo count($t2['messages']), " message from smtp_mail()\n";
 if (!preg_match('/ x=(\d+);/', $t2['messages'][0]['data'], $x) || !preg_match('/ t=(\d+);/', $t2['messages'][0]['data'], $tt)

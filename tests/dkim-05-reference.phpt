@@ -81,6 +81,7 @@ var_dump(smtp_mail('b@example.net', 'via smtp_mail', "body\n"));
 ini_set('smtp.dkim_passphrase', 'wrong');
 ini_set('smtp.dkim_key', 'not a key');
 var_dump(smtp_mail('b@example.net', 'never sent', "x\n"));
+smtp_mail_quit();
 $t = fake_wait($srv);
 unlink($keyfile);
 echo count($t['messages']), " message\n";

@@ -12,6 +12,7 @@ ini_set('smtp.port', (string)$srv->port);
 ini_set('smtp.tls', 'none');
 ini_set('smtp.from', 'sender@example.com');
 var_dump(smtp_mail('b@example.com', 'Hello', "Line one\n.dot line\n", ['Cc' => 'c@example.com', 'Bcc' => 'd@example.com', 'X-Test' => 'yes']));
+smtp_mail_quit(); // the connection is kept for the request's next calls: end it for the server to finish
 $t = fake_wait($srv);
 $m = $t['messages'][0];
 echo $m['from'], ' -> ', implode(',', $m['rcpt']), "\n";
@@ -23,6 +24,7 @@ var_dump(rtrim(fake_body($p), "\r\n"));
 $srv = fake_auto(['reply' => ['RCPT' => ['bad@' => "550 5.1.1 no such user\r\n"]]]);
 ini_set('smtp.port', (string)$srv->port);
 var_dump(smtp_mail('bad@example.com', 'Hello', "Body\n"));
+smtp_mail_quit();
 $t = fake_wait($srv);
 var_dump(count($t['messages']));
 ?>

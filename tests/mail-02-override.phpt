@@ -16,6 +16,7 @@ ini_set('smtp.tls', 'none');
 // code written for mail(), untouched
 $ok = mail('b@example.com', '记得收衣服啊', "Hello\n", "From: a@example.com\r\nContent-Type: text/plain; charset=UTF-8");
 var_dump($ok);
+smtp_mail_quit(); // the connection is kept for the request's next calls: end it for the server to finish
 $t = fake_wait($srv);
 $m = $t['messages'][0];
 echo $m['from'], ' -> ', implode(',', $m['rcpt']), "\n";

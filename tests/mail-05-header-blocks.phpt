@@ -33,8 +33,8 @@ foreach ($t['messages'] as $m) {
     echo json_encode([fake_header($p, 'X-A'), fake_header($p, 'X-B')]), "\n";
 }
 
-// smtp_mail(): a connection each
-$srv = fake_start(['conns' => array_fill(0, count($blocks), [['auto' => []]])]);
+// smtp_mail(): one connection for all (kept between the calls of the request)
+$srv = fake_auto();
 ini_set('smtp.host', '127.0.0.1');
 ini_set('smtp.port', (string)$srv->port);
 ini_set('smtp.tls', 'none');
@@ -42,6 +42,7 @@ ini_set('smtp.from', 'sender@example.com');
 foreach ($blocks as $h) {
     var_dump(smtp_mail('b@example.com', 'S', "Body\n", $h));
 }
+smtp_mail_quit();
 $t = fake_wait($srv);
 foreach ($t['messages'] as $m) {
     $p = fake_parse($m['data']);

@@ -1219,6 +1219,53 @@ static void test_deadlines(void)
 	script_free(&sc);
 }
 
+/* QUIT in two halves (sendBatch() closing its connections together): the command is written before any
+ * reply is read, the reply is checked, and the session is unusable after either half fails */
+static void test_quit_halves(void)
+{
+	script sc;
+	smtp_session *s;
+
+	script_init(&sc);
+	serve(&sc, "220 hi\r\n");
+	serve(&sc, "250 ok\r\n");
+	serve(&sc, "221 bye\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	CHECK(smtp_session_quit_send(s) == SMTP_OK);
+	CHECK(strstr(sent(&sc), "QUIT\r\n") != NULL && sc.next == 2); /* written, the reply not read yet */
+	CHECK(smtp_session_usable(s));
+	CHECK(smtp_session_quit_reply(s) == SMTP_OK && sc.next == 3);
+	CHECK(!smtp_session_usable(s));
+	CHECK(smtp_session_quit_send(s) == SMTP_ERR_STATE);
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* a refusal is an error, and the connection is over all the same */
+	script_init(&sc);
+	serve(&sc, "220 hi\r\n");
+	serve(&sc, "250 ok\r\n");
+	serve(&sc, "500 what\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	CHECK(smtp_session_quit_send(s) == SMTP_OK);
+	CHECK(smtp_session_quit_reply(s) == SMTP_ERR_REPLY);
+	CHECK(!smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+
+	/* the server hung up before answering */
+	script_init(&sc);
+	serve(&sc, "220 hi\r\n");
+	serve(&sc, "250 ok\r\n");
+	s = session_for(&sc);
+	CHECK(smtp_session_open(s, "h", SMTP_TLS_NONE) == SMTP_OK);
+	CHECK(smtp_session_quit_send(s) == SMTP_OK);
+	CHECK(smtp_session_quit_reply(s) != SMTP_OK && !smtp_session_usable(s));
+	smtp_session_free(s);
+	script_free(&sc);
+}
+
 static void test_input_checks(void)
 {
 	CHECK(smtp_longest_line("", 0) == 0);
@@ -1703,6 +1750,7 @@ int main(void)
 	test_auth_scram();
 	test_auth_oauthbearer();
 	test_deadlines();
+	test_quit_halves();
 	test_input_checks();
 	test_dsn_params();
 	test_requiretls();

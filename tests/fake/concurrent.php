@@ -11,9 +11,13 @@
  *   {"at": N, "do": "drop"}  closes without a word after reading the end of data of its Nth message
  *   {"at": N, "do": "421"}   answers the end of data of its Nth message with 421 and closes (not accepted)
  *   {"do": "refuse"}         closes as soon as it is accepted, before the greeting (a server at its limit)
+ * 'reply_delay_ms' (default 0) holds every reply, the greeting included, that long after what it answers
+ * arrived (in order, per connection, the others served meanwhile); 'quit_delay_ms' (default 0) holds the
+ * reply to QUIT that much longer.
  * Exits once no connection has been open for 'idle_ms' (default 500) after the first one, or at
  * 'time_limit' seconds, writing to 'out' (JSON): the messages accepted, with their connection and
- * Subject, the connection count, and the most connections open at once.
+ * Subject, the connection count, the most connections open at once, and 'events', in the order they
+ * happened: ['conn' => N, 'ev' => 'accept' | 'ehlo' (read) | 'quit' (read) | 'bye' (221 written)].
  */
 
 $cfg = json_decode((string)file_get_contents($argv[1]), true);
@@ -36,6 +40,9 @@ $accepted = 0;
 $closed = 0;
 $maxOpen = 0;
 $messages = [];
+$events = [];
+$replyDelay = (float)($cfg['reply_delay_ms'] ?? 0) / 1000;
+$quitDelay = (float)($cfg['quit_delay_ms'] ?? 0) / 1000;
 
 function conn_close(array &$conns, int $id, int &$closed): void
 {
@@ -87,6 +94,9 @@ function conn_feed(array &$c, array $faults, bool $chunking, array &$messages): 
             continue;
         }
         $verb = strtoupper(substr($line, 0, 4));
+        if ($verb === 'EHLO' || $verb === 'QUIT') {
+            $GLOBALS['events'][] = ['conn' => $c['id'], 'ev' => strtolower($verb)];
+        }
         if ($verb === 'EHLO') {
             $out .= "250-fake.example\r\n250-PIPELINING\r\n" . ($chunking ? "250-CHUNKING\r\n" : '') . "250 8BITMIME\r\n";
         } elseif ($verb === 'MAIL') {
@@ -105,7 +115,7 @@ function conn_feed(array &$c, array $faults, bool $chunking, array &$messages): 
             $c['bdat'] = (int)($parts[1] ?? 0);
             $c['last'] = strtoupper($parts[2] ?? '') === 'LAST';
         } elseif ($verb === 'QUIT') {
-            return [$out . "221 2.0.0 Bye\r\n", 'close'];
+            return [$out . "221 2.0.0 Bye\r\n", 'quit'];
         } else {
             $out .= "250 2.0.0 Ok\r\n"; // RSET, NOOP
         }
@@ -135,12 +145,34 @@ while (microtime(true) < $deadline) {
             break;
         }
     }
+    // replies whose time has come (reply_delay_ms, quit_delay_ms)
+    $now = microtime(true);
+    $wait = 0.05;
+    foreach (array_keys($conns) as $id) {
+        while (isset($conns[$id]) && $conns[$id]['pending'] && $conns[$id]['pending'][0][0] <= $now) {
+            [, $bytes, $end] = array_shift($conns[$id]['pending']);
+            if ($bytes !== '') {
+                @fwrite($conns[$id]['sock'], $bytes);
+            }
+            if ($end === 'quit') {
+                $events[] = ['conn' => $id, 'ev' => 'bye'];
+            }
+            if ($end !== null) {
+                conn_close($conns, $id, $closed);
+            }
+        }
+        if (isset($conns[$id]) && $conns[$id]['pending']) {
+            $wait = min($wait, max(0, $conns[$id]['pending'][0][0] - $now));
+        }
+    }
     $read = [$server];
     foreach ($conns as $c) {
-        $read[] = $c['sock'];
+        if (!$c['ending']) {
+            $read[] = $c['sock'];
+        }
     }
     $write = $except = null;
-    if (@stream_select($read, $write, $except, 0, 50000) === false) {
+    if (@stream_select($read, $write, $except, 0, (int)($wait * 1e6)) === false) {
         break;
     }
     foreach ($read as $sock) {
@@ -154,9 +186,10 @@ while (microtime(true) < $deadline) {
                     continue;
                 }
                 $conns[$id] = ['id' => $id, 'sock' => $s, 'buf' => '', 'in_data' => false, 'bdat' => null,
-                    'last' => false, 'data' => '', 'rcpt' => [], 'n' => 0];
+                    'last' => false, 'data' => '', 'rcpt' => [], 'n' => 0, 'pending' => [], 'ending' => false];
                 $maxOpen = max($maxOpen, count($conns));
-                fwrite($s, "220 fake.example ESMTP\r\n");
+                $events[] = ['conn' => $id, 'ev' => 'accept'];
+                $conns[$id]['pending'][] = [microtime(true) + $replyDelay, "220 fake.example ESMTP\r\n", null];
             }
             continue;
         }
@@ -178,12 +211,12 @@ while (microtime(true) < $deadline) {
         }
         $conns[$id]['buf'] .= $bytes;
         [$out, $end] = conn_feed($conns[$id], $faults, !empty($cfg['chunking']), $messages);
-        if ($out !== '') {
-            @fwrite($sock, $out);
-        }
-        if ($end !== null) {
-            conn_close($conns, $id, $closed);
+        if ($out !== '' || $end !== null) {
+            $due = microtime(true) + $replyDelay + ($end === 'quit' ? $quitDelay : 0);
+            $conns[$id]['pending'][] = [$due, $out, $end];
+            $conns[$id]['ending'] = $end !== null;
         }
     }
 }
-file_put_contents($cfg['out'], json_encode(['messages' => $messages, 'conns' => $accepted, 'max_open' => $maxOpen]));
+file_put_contents($cfg['out'], json_encode(['messages' => $messages, 'conns' => $accepted, 'max_open' => $maxOpen,
+    'events' => $events]));
