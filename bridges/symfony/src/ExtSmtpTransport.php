@@ -27,6 +27,8 @@ use Symfony\Component\Mime\Message;
 final class ExtSmtpTransport extends AbstractTransport
 {
     private Smtp $smtp;
+    /** @var array<string, mixed> the Smtp options it was made with (what two transports compare by) */
+    private array $options;
     private string $scheme;
     private string $host;
     private int $port;
@@ -55,6 +57,7 @@ final class ExtSmtpTransport extends AbstractTransport
         if (array_key_exists('logger', $options)) {
             throw new InvalidArgumentException('The "logger" option is the transport\'s own: the transcript of each message is in SentMessage::getDebug().');
         }
+        $this->options = $options;
         $options['logger'] = $this->logLine(...);
         try {
             $this->smtp = new Smtp($host, $port, $options);

@@ -20,7 +20,7 @@ use Symfony\Component\Mailer\Transport\TransportInterface;
  * Symfony's SMTP options keep their meaning (local_domain, verify_peer, peer_fingerprint, max_per_second,
  * restart_threshold, restart_threshold_sleep, ping_threshold, source_ip, require_tls, auto_tls); the
  * extension adds its own (auth, timeout, command_timeout, data_timeout, persistent, pipelining, chunking,
- * allow_plaintext_auth, partial, cafile, dkim_*): see the table in the README. An option this factory does
+ * allow_plaintext_auth, partial, cafile, peer_name, dkim_*): see the table in the README. An option this factory does
  * not know, or a value it cannot use, is an InvalidArgumentException here, never a silent default.
  */
 final class ExtSmtpTransportFactory extends AbstractTransportFactory
@@ -29,7 +29,7 @@ final class ExtSmtpTransportFactory extends AbstractTransportFactory
         'local_domain', 'verify_peer', 'peer_fingerprint', 'max_per_second', 'restart_threshold',
         'restart_threshold_sleep', 'ping_threshold', 'source_ip', 'require_tls', 'auto_tls',
         'auth', 'timeout', 'command_timeout', 'data_timeout', 'persistent', 'pipelining', 'chunking',
-        'allow_plaintext_auth', 'partial', 'cafile', 'dkim_key', 'dkim_domain', 'dkim_selector',
+        'allow_plaintext_auth', 'partial', 'cafile', 'peer_name', 'dkim_key', 'dkim_domain', 'dkim_selector',
         'dkim_passphrase',
     ];
 
@@ -147,7 +147,7 @@ final class ExtSmtpTransportFactory extends AbstractTransportFactory
         return $require === false ? Smtp::TLS_OPPORTUNISTIC : Smtp::TLS_STARTTLS;
     }
 
-    /** @return array<string, array<string, mixed>> stream context options: verify_peer, peer_fingerprint, cafile, source_ip */
+    /** @return array<string, array<string, mixed>> stream context options: verify_peer, peer_fingerprint, cafile, peer_name, source_ip */
     private function context(Dsn $dsn): array
     {
         $context = [];
@@ -170,6 +170,10 @@ final class ExtSmtpTransportFactory extends AbstractTransportFactory
                 throw new InvalidArgumentException(sprintf('The "cafile" option must name a readable file, "%s" is not.', $file));
             }
             $context['ssl']['cafile'] = $file;
+        }
+        if (null !== $v = $dsn->getOption('peer_name')) {
+            // the name the certificate must carry, when the host is an IP address or an alias
+            $context['ssl']['peer_name'] = $this->string($dsn, 'peer_name', $v);
         }
         if (null !== $v = $dsn->getOption('source_ip')) {
             $ip = trim($this->string($dsn, 'source_ip', $v), '[]');
