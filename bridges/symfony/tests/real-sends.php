@@ -178,6 +178,16 @@ for ($i = 0; $i < 4; $i++) {
 }
 check('restart_threshold=2: a new connection for messages 1 and 3', implode('', $ehlo) === 'E-E-', implode('', $ehlo));
 
+// ---- ping_threshold: NOOP before a message when the connection has been idle longer ------------------------------
+$ping = $transports->fromString(dsn('ext+smtp', 'submission', $user, $password, ['ping_threshold' => '1']));
+$noop = [];
+foreach ([0, 0, 1.2] as $idle) {
+    usleep((int) ($idle * 1e6));
+    $s = $ping->send(tagged((new Email())->from('sender@example.com')->to('rcpt@example.net')->subject('p')->text("p\n"), test_id()));
+    $noop[] = str_contains($s->getDebug(), 'C: NOOP') ? 'N' : '-';
+}
+check('ping_threshold=1: NOOP only before the message after 1.2 s idle', implode('', $noop) === '--N', implode('', $noop));
+
 // ---- implicit TLS ---------------------------------------------------------------------------------------------
 $id = test_id();
 $smtps = $transports->fromString(dsn('ext+smtps', 'smtps', $user, $password));
