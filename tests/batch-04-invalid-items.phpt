@@ -59,7 +59,7 @@ raw without to              ValueError: Smtp::sendBatch(): Argument #1 ($message
 raw with NUL                ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must not contain NUL bytes
 not a message               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to, dsn] arrays, stdClass given at item 1
 a bare string               TypeError: Smtp::sendBatch(): Argument #1 ($messages) must contain only Smtp\Message objects or [message, from, to, dsn] arrays, string given at item 0
-message of the wrong type   TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must be of type Smtp\Message|string|resource, int given
+message of the wrong type   TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: message must be of type Smtp\Message|string|resource|iterable, int given
 from of the wrong type      TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: from must be of type ?string, array given
 too many parts              ValueError: Smtp::sendBatch(): Argument #1 ($messages) item 0: must be an Smtp\Message or a list [message, from, to, dsn]
 dsn of the wrong type       TypeError: Smtp::sendBatch(): Argument #1 ($messages) item 0: dsn must be of type ?array, string given
