@@ -39,7 +39,7 @@ const CONFIGURE_OPTION = ['name' => 'enable-smtp', 'default' => 'yes', 'prompt' 
 
 /* Never shipped: directories (and everything below them) and single files, relative to the top. */
 const EXCLUDED_DIRS = [
-    'bench/', 'build/', 'scripts/', 'autom4te.cache/', 'modules/', 'include/', 'libs/', 'tmp/',
+    'bench/', 'bridges/', 'build/', 'scripts/', 'autom4te.cache/', 'modules/', 'include/', 'libs/', 'tmp/',
 ];
 const EXCLUDED_FILES = [
     'package.xml', 'composer.json', 'composer.lock',
