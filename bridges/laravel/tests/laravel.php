@@ -17,7 +17,7 @@ require __DIR__ . '/../../../tests/postfix/postfix.inc';
 
 $php = PHP_BINARY;
 $ext = getenv('SMTP_EXTENSION') ?: null;
-$autoload = getenv('SMTP_LARAVEL_AUTOLOAD') ?: '/usr/share/php/Illuminate/Foundation/autoload.php';
+$autoload = getenv('SMTP_LARAVEL_AUTOLOAD') ?: '/usr/share/php/Illuminate/autoload.php';
 $env = pf_env();
 
 $passed = 0;
@@ -110,7 +110,7 @@ $submission = ['MAIL_PORT' => (string)$env['ports']['submission'], 'MAIL_ENCRYPT
 [$rc, $out] = artisan(['--version'], $submission);
 $version = preg_match('/(\d+\.\d+\.\d+)/', $out, $m) ? $m[1] : '?';
 $label = "laravel $version (PHP " . PHP_VERSION . ')';
-check("artisan runs ($out)", $rc === 0 && $version !== '?', short($out));
+check('artisan runs (' . trim($out) . ')', $rc === 0 && $version !== '?', short($out));
 [$rc, $out] = artisan(['smtp-test:setup'], $submission);
 check('the database queue\'s jobs table', $rc === 0, short($out));
 
@@ -163,27 +163,27 @@ function check_delivered(string $name, string $id, array $recipients, ?string $p
 // ---------------------------------------------------------------- 1. Mail::send() through the provider
 $id = pf_id();
 [$rc, $out] = artisan(['smtp-test:send', $id, 'rcpt@example.net', $attachment, '--bcc=hidden@example.org'], $submission);
-check('Mail::send() on the ext mailer (STARTTLS + AUTH)', $rc === 0 && str_starts_with(trim($out), 'sent'), short($out));
+check('Mail::send() on the ext mailer (STARTTLS + AUTH)', $rc === 0 && preg_match('/^sent /m', $out) === 1, short($out));
 check_delivered('sent', $id, ['rcpt@example.net', 'hidden@example.org'], 'ESMTPSA');
 
 // ---------------------------------------------------------------- 2. queued, run by queue:work --once
 $id = pf_id();
 [$rc, $out] = artisan(['smtp-test:send', $id, 'rcpt@example.net', $attachment, '--queue'], $submission);
-check('Mail::queue() stores the job', $rc === 0 && trim($out) === 'queued', short($out));
+check('Mail::queue() stores the job', $rc === 0 && preg_match('/^queued$/m', $out) === 1, short($out));
 $pdo = new PDO('sqlite:' . "$app/storage/queue.sqlite");
 $jobs = static fn (): int => (int)$pdo->query('SELECT COUNT(*) FROM jobs')->fetchColumn();
 check('one job waits in the queue', $jobs() === 1, 'jobs: ' . $jobs());
 [$rc, $out] = artisan(['queue:work', '--once', '--tries=1'], $submission);
-check('queue:work --once runs the job', $rc === 0 && str_contains($out, 'SendQueuedMailable') && !str_contains($out, 'FAIL'), short($out));
+check('queue:work --once runs the job', $rc === 0 && str_contains($out, 'DONE') && !str_contains($out, 'FAIL'), short($out));
 check('the queue is empty afterwards', $jobs() === 0, 'jobs: ' . $jobs());
 check_delivered('queued', $id, ['rcpt@example.net'], 'ESMTPSA');
 
 // ---------------------------------------------------------------- 3. a url, implicit TLS
 $id = pf_id();
-$url = sprintf('ext-smtp://%s:%s@%s:%d?local_domain=url.example', rawurlencode($env['user']),
+$url = sprintf('ext-smtp://%s:%s@%s:%d?encryption=ssl&local_domain=url.example', rawurlencode($env['user']),
     rawurlencode($env['password']), $env['host'], $env['ports']['smtps']);
 [$rc, $out] = artisan(['smtp-test:send', $id, 'rcpt@example.net', $attachment], ['MAIL_URL' => $url, 'MAIL_PORT' => '1']);
-check('MAIL_URL=ext-smtp://user:pass@host:465 (implicit TLS; the url wins over the port key)', $rc === 0, short($out));
+check('MAIL_URL=ext-smtp://user:pass@host:port?encryption=ssl (implicit TLS; the url wins over the port key)', $rc === 0, short($out));
 check_delivered('url', $id, ['rcpt@example.net'], 'ESMTPSA');
 
 // ---------------------------------------------------------------- 4. a refused password
@@ -204,6 +204,7 @@ $hup = static function () use ($env): void {
 };
 file_put_contents($mastercf, preg_replace('~^(\S+:' . $env['ports']['plain'] . ' inet .*\n)~m', "$1  -o smtpd_timeout=2s\n", $saved, 1));
 $hup();
+$logStart = (int)@filesize($env['maillog']);
 $first = pf_id();
 $second = pf_id();
 [$rc, $out] = artisan(['smtp-test:send', $first, 'rcpt@example.net', $attachment, '--queue'], $plain);
@@ -226,9 +227,10 @@ $wrc = proc_close($worker);
 check('worker: the second job, after the server closed the idle connection, is sent', !$running
     && count(pf_find($second, 1, 15)) === 1 && !str_contains($wout, 'FAIL'), "exit $wrc: " . short($wout));
 check('worker: no job left', $jobs() === 0, 'jobs: ' . $jobs());
-$log = (string)@file_get_contents($env['maillog']);
-check('the server did close the idle connection (timeout after END-OF-MESSAGE)',
-    str_contains($log, 'timeout after END-OF-MESSAGE') || str_contains($log, 'timeout after'), 'no timeout in the mail log');
+clearstatcache();
+$log = (string)@file_get_contents($env['maillog'], false, null, $logStart);
+check('the server did close the idle connection (Postfix: timeout after END-OF-MESSAGE)',
+    str_contains($log, 'timeout after END-OF-MESSAGE'), 'no timeout in the mail log');
 file_put_contents($mastercf, $saved);
 $hup();
 

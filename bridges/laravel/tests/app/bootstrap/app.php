@@ -8,7 +8,7 @@ declare(strict_types=1);
  * SMTP_BRIDGES_DIR (this repository's bridges/), the application's own classes from app/.
  */
 
-require getenv('SMTP_LARAVEL_AUTOLOAD') ?: '/usr/share/php/Illuminate/Foundation/autoload.php';
+require getenv('SMTP_LARAVEL_AUTOLOAD') ?: '/usr/share/php/Illuminate/autoload.php';
 
 $bridges = getenv('SMTP_BRIDGES_DIR') ?: dirname(__DIR__, 4);
 $prefixes = [
