@@ -65,12 +65,21 @@ run_version() { # version
 		[ -e "$f" ] && printf '%s\0' "$f"
 	done | tar --null -T - -cf - | tar -C "$dir$work" -xf - || { fail "could not copy the tree"; return; }
 
-	if [ -f "$dir/build/smtp/modules/smtp.so" ] && [ "$(sources_hash "$dir/build/smtp")" = "$(sources_hash "$dir$work")" ]; then
-		mkdir -p "$dir$work/modules"
+	# the module built from the same C sources by the PHPT stage, or by an earlier run of this script
+	local hash cache=$dir/build/frameworks-module
+	hash=$(sources_hash "$dir$work")
+	mkdir -p "$dir$work/modules"
+	if [ -f "$dir/build/smtp/modules/smtp.so" ] && [ "$(sources_hash "$dir/build/smtp")" = "$hash" ]; then
 		cp "$dir/build/smtp/modules/smtp.so" "$dir$work/modules/smtp.so"
-		echo "run-frameworks: PHP $v: the extension built by the PHPT stage (same sources)"
+		echo "run-frameworks: PHP $v: the extension the PHPT stage built (same sources)"
+	elif [ -f "$cache/smtp.so" ] && [ "$(cat "$cache/sources" 2>/dev/null)" = "$hash" ]; then
+		cp "$cache/smtp.so" "$dir$work/modules/smtp.so"
+		echo "run-frameworks: PHP $v: the extension built by an earlier run (same sources)"
 	else
 		in_root bash "$work/scripts/build.sh" >/dev/null || { fail "the build failed"; return; }
+		mkdir -p "$cache"
+		cp "$dir$work/modules/smtp.so" "$cache/smtp.so"
+		echo "$hash" >"$cache/sources"
 	fi
 	in_root "php$v" -d "extension=$work/modules/smtp.so" -r 'exit(extension_loaded("smtp") ? 0 : 1);' \
 		|| { fail "php$v does not load the extension"; return; }
