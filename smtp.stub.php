@@ -25,7 +25,7 @@ namespace {
 
         public function login(string $user, #[\SensitiveParameter] string $password, ?string $mechanism = null): void {}
 
-        /** @param Smtp\Message|string|resource $message */
+        /** @param Smtp\Message|string|resource|array|Traversable $message */
         public function send(mixed $message, ?string $from = null, array|string|null $to = null, ?array $dsn = null): Smtp\Result {}
 
         public function sendBatch(iterable $messages, array $options = []): array {}

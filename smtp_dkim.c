@@ -24,6 +24,7 @@
 
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
+#include "zend_generators.h"
 #include "ext/date/php_date.h"
 #include "smtp_client.h"
 #include "smtp_outgoing.h"
@@ -248,7 +249,7 @@ static zend_result first_pass(smtp_dkim_job *job, smtp_outgoing *o)
 	}
 	if (st != SMTP_OK) {
 		if (o->body_err[0]) {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
+			smtp_outgoing_throw_body_reason(o);
 		} else if (job->d.error == SMTP_ERR_INPUT) {
 			zend_value_error("Not sent: %s", job->d.reason);
 		} else if (enc.error == SMTP_ERR_INPUT) {
@@ -311,6 +312,11 @@ zend_result smtp_dkim_attach(smtp_dkim_config *cfg, smtp_outgoing *o)
 			zend_argument_value_error(1, "must be a seekable stream to be DKIM-signed (it is read twice)");
 			return FAILURE;
 		}
+	}
+	if (Z_TYPE(o->iter) == IS_OBJECT && instanceof_function(Z_OBJCE(o->iter), zend_ce_generator)) {
+		zend_argument_value_error(1, "must be an iterable that can be read twice to be DKIM-signed (an array, "
+			"an Iterator or an IteratorAggregate), not a Generator");
+		return FAILURE;
 	}
 	job = ecalloc(1, sizeof(*job));
 	params = safe_emalloc(cfg->count, sizeof(*params), 0);

@@ -10,6 +10,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
+#include "zend_interfaces.h"
 #include "ext/standard/file.h"
 
 #include "smtp_outgoing.h"
@@ -253,6 +254,110 @@ static smtp_status stream_body(void *ctx, smtp_sink *sink)
 	return st;
 }
 
+/* ---- a raw message given as an iterable of strings (read once per pass, in its order) ------------- */
+
+/* Keep what the iterable threw, so the session goes on without a pending PHP exception (the logger may
+ * still be called) and the Smtp\Exception thrown at the end has it as its previous. */
+static smtp_status iter_threw(smtp_outgoing *o)
+{
+	zend_object *ex = EG(exception);
+	zval rv, *msg;
+	if (o->body_exception) {
+		OBJ_RELEASE(o->body_exception);
+	}
+	GC_ADDREF(ex);
+	o->body_exception = ex;
+	zend_clear_exception();
+	msg = zend_read_property_ex(zend_get_exception_base(ex), ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), true, &rv);
+	snprintf(o->body_err, sizeof(o->body_err), "Not sent: the message iterable threw %s: %s",
+		ZSTR_VAL(ex->ce->name), msg && Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "");
+	return SMTP_ERR_SOURCE;
+}
+
+/* One item: a string into the DATA encoder (empty ones skipped); anything else ends the message. */
+static smtp_status iter_item(smtp_outgoing *o, smtp_sink *sink, zval *v, uint32_t index, bool *first)
+{
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) != IS_STRING) {
+		snprintf(o->body_err, sizeof(o->body_err),
+			"Smtp::send(): Argument #1 ($message) must be an iterable of strings, %s given at item %u; "
+			"nothing was delivered", zend_zval_type_name(v), index);
+		o->body_type_error = true;
+		return SMTP_ERR_SOURCE;
+	}
+	if (Z_STRLEN_P(v) == 0) {
+		return SMTP_OK;
+	}
+	if (*first) {
+		/* the header is in the first item but for freak messages (Symfony's is the whole header) */
+		if (o->stream_message_id) {
+			zend_string_release(o->stream_message_id);
+		}
+		o->stream_message_id = raw_message_id(Z_STRVAL_P(v), Z_STRLEN_P(v));
+		*first = false;
+	}
+	return smtp_sink_write(sink, Z_STRVAL_P(v), Z_STRLEN_P(v));
+}
+
+/* The items in their order into the DATA encoder. A Traversable gets a new iterator for each pass (an
+ * IteratorAggregate makes a new generator: a DKIM-signed message or a retry reads the message again); a
+ * Generator already run cannot be rewound: its exception is the reason the message was not sent. A failure
+ * mid-message makes the core abort the transaction (no final dot, no BDAT LAST): nothing is delivered. */
+static smtp_status iter_body(void *ctx, smtp_sink *sink)
+{
+	smtp_outgoing *o = ctx;
+	smtp_status st = SMTP_OK;
+	uint32_t index = 0;
+	bool first = true;
+	zend_class_entry *ce;
+	zend_object_iterator *it;
+	zval *v, iterable;
+
+	/* held for the pass: the logger, called while writing, cannot free it under us */
+	ZVAL_COPY(&iterable, &o->iter);
+	if (Z_TYPE(iterable) == IS_ARRAY) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(iterable), v) {
+			if ((st = iter_item(o, sink, v, index++, &first)) != SMTP_OK) {
+				break;
+			}
+		} ZEND_HASH_FOREACH_END();
+		zval_ptr_dtor(&iterable);
+		return st;
+	}
+	ce = Z_OBJCE(iterable);
+	it = ce->get_iterator(ce, &iterable, 0);
+	if (!it || EG(exception)) {
+		if (it) {
+			zend_iterator_dtor(it);
+		}
+		st = EG(exception) ? iter_threw(o) : SMTP_ERR_SOURCE;
+		zval_ptr_dtor(&iterable);
+		return st;
+	}
+	if (it->funcs->rewind) {
+		it->funcs->rewind(it);
+	}
+	while (!EG(exception) && it->funcs->valid(it) == SUCCESS && !EG(exception)) {
+		v = it->funcs->get_current_data(it);
+		if (EG(exception)) {
+			break;
+		}
+		if ((st = iter_item(o, sink, v, index++, &first)) != SMTP_OK) {
+			break;
+		}
+		it->funcs->move_forward(it);
+	}
+	if (EG(exception)) {
+		st = iter_threw(o);
+	}
+	zend_iterator_dtor(it);
+	if (EG(exception)) { /* a finally block of the generator threw while it was let go */
+		st = iter_threw(o);
+	}
+	zval_ptr_dtor(&iterable);
+	return st;
+}
+
 /* A raw message from a stream: it must be open for reading; SIZE is known when it is a file. */
 static bool outgoing_set_stream(smtp_outgoing *o, zval *zstream, uint32_t arg_num)
 {
@@ -343,6 +448,10 @@ void smtp_outgoing_free(smtp_outgoing *o)
 	if (o->stream_message_id) {
 		zend_string_release(o->stream_message_id);
 	}
+	zval_ptr_dtor(&o->iter);
+	if (o->body_exception) {
+		OBJ_RELEASE(o->body_exception);
+	}
 	if (o->msg_obj) {
 		OBJ_RELEASE(o->msg_obj);
 	}
@@ -395,18 +504,20 @@ static bool init_message(smtp_outgoing *o, smtp_message_obj *m, zend_string *fro
 		|| smtp_dsn_prepare(o, &m->dsn, "Smtp\\Message::dsn() option ") == SUCCESS;
 }
 
-/* A raw message (a string msg_str or a stream): sender and recipients must be given. */
-static bool init_raw(smtp_outgoing *o, zend_string *msg_str, zval *stream, zend_string *from, smtp_recipients *rcpts)
+/* A raw message (a string msg_str, a stream, or an iterable of strings): sender and recipients must be given. */
+static bool init_raw(smtp_outgoing *o, zend_string *msg_str, zval *stream, zval *iterable, zend_string *from,
+	smtp_recipients *rcpts)
 {
+	const char *kind = stream ? "stream" : iterable ? "iterable" : "string";
 	if (!from) {
 		o->failed_arg = 2;
-		zend_argument_value_error(2, "must be given when the message is a %s", stream ? "stream" : "string");
+		zend_argument_value_error(2, "must be given when the message is a%s %s", iterable ? "n" : "", kind);
 		return false;
 	}
 	if (rcpts->count == 0) {
 		o->failed_arg = 3;
-		zend_argument_value_error(3, "must name at least one recipient when the message is a %s",
-			stream ? "stream" : "string");
+		zend_argument_value_error(3, "must name at least one recipient when the message is a%s %s",
+			iterable ? "n" : "", kind);
 		return false;
 	}
 	if (msg_str && !check_raw_message(msg_str, 1)) {
@@ -414,6 +525,24 @@ static bool init_raw(smtp_outgoing *o, zend_string *msg_str, zval *stream, zend_
 	}
 	if (stream && !outgoing_set_stream(o, stream, 1)) {
 		return false;
+	}
+	if (iterable && Z_TYPE_P(iterable) == IS_ARRAY) {
+		/* an array is checked before any byte is sent; a Traversable as it is read */
+		zval *v;
+		uint32_t index = 0;
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(iterable), v) {
+			ZVAL_DEREF(v);
+			if (Z_TYPE_P(v) != IS_STRING) {
+				o->failed_arg = 1;
+				zend_argument_type_error(1, "must be an iterable of strings, %s given at item %u",
+					zend_zval_type_name(v), index);
+				return false;
+			}
+			index++;
+		} ZEND_HASH_FOREACH_END();
+	}
+	if (iterable) {
+		ZVAL_COPY(&o->iter, iterable);
 	}
 	smtp_outgoing_set(o, NULL, msg_str, from, rcpts);
 	return true;
@@ -425,7 +554,7 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 	smtp_recipients rcpts;
 	zend_object *msg_obj = NULL;
 	zend_string *msg_str = NULL;
-	zval *stream = NULL, normal;
+	zval *stream = NULL, *iterable = NULL, normal;
 	bool ok = false;
 
 	smtp_outgoing_clear(o);
@@ -441,8 +570,11 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 		if (!(msg_str = zval_try_get_string(message))) {
 			return false;
 		}
+	} else if (Z_TYPE_P(message) == IS_ARRAY
+		|| (Z_TYPE_P(message) == IS_OBJECT && instanceof_function(Z_OBJCE_P(message), zend_ce_traversable))) {
+		iterable = message;
 	} else {
-		zend_argument_type_error(1, "must be of type Smtp\\Message|string|resource, %s given",
+		zend_argument_type_error(1, "must be of type Smtp\\Message|string|resource|iterable, %s given",
 			zend_zval_type_name(message));
 		return false;
 	}
@@ -460,7 +592,7 @@ bool smtp_outgoing_init(smtp_outgoing *o, zval *message, zend_string *from, Hash
 		goto out;
 	}
 	if (msg_obj ? !init_message(o, smtp_message_from_obj(msg_obj), from, !to_ht && !to_str, &rcpts, !dsn)
-		: !init_raw(o, msg_str, stream, from, &rcpts)) {
+		: !init_raw(o, msg_str, stream, iterable, from, &rcpts)) {
 		goto out; /* failed_arg set there (0: the message itself) */
 	}
 	if (dsn && smtp_dsn_prepare(o, &normal, "Smtp::send(): Argument #4 ($dsn) ") != SUCCESS) {
@@ -525,6 +657,13 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 		o->env.size = o->stream_size;
 		o->body_fn = stream_body;
 		o->body_ctx = o;
+	} else if (Z_TYPE(o->iter) != IS_UNDEF) {
+		/* read once as it is sent: no SIZE=, and declared 8-bit as for a stream */
+		o->env.smtputf8 = utf8;
+		o->env.body_8bit = 1;
+		o->env.size = 0;
+		o->body_fn = iter_body;
+		o->body_ctx = o;
 	} else {
 		o->env.smtputf8 = utf8;
 		o->env.body_8bit = !smtp_is_ascii(ZSTR_VAL(o->raw), ZSTR_LEN(o->raw));
@@ -533,6 +672,11 @@ zend_result smtp_outgoing_build(smtp_client_obj *c, smtp_outgoing *o)
 		o->body_ctx = o->raw;
 	}
 	o->body_err[0] = '\0';
+	o->body_type_error = false;
+	if (o->body_exception) {
+		OBJ_RELEASE(o->body_exception);
+		o->body_exception = NULL;
+	}
 	o->built = true;
 	if (o->m && Z_TYPE(o->m->smime) == IS_ARRAY && smtp_smime_apply(o) != SUCCESS) {
 		return FAILURE;
@@ -573,20 +717,36 @@ void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const c
 	}
 }
 
+void smtp_outgoing_throw_body_reason(smtp_outgoing *o)
+{
+	zend_object *ex;
+	if (o->body_type_error) {
+		zend_type_error("%s", o->body_err);
+		return;
+	}
+	ex = smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
+	if (ex && o->body_exception) {
+		zend_exception_set_previous(ex, o->body_exception); /* takes our reference */
+		o->body_exception = NULL;
+	}
+}
+
 bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char *error)
 {
-	if (st == SMTP_ERR_INPUT && o->stream_res && !o->body_err[0]) {
+	bool iterable = Z_TYPE(o->iter) != IS_UNDEF;
+	if (st == SMTP_ERR_INPUT && (o->stream_res || iterable) && !o->body_err[0]) {
 		/* the DATA encoder refused what the stream gave: the core hung up, nothing was delivered */
-		zend_argument_value_error(1, "must be a stream of a message without NUL bytes and without lines over %d "
-			"octets (%s); nothing was delivered", SMTP_MAX_TEXT_LINE, error && error[0] ? error : "invalid content");
+		zend_argument_value_error(1, "must be a%s of a message without NUL bytes and without lines over %d "
+			"octets (%s); nothing was delivered", iterable ? "n iterable" : " stream", SMTP_MAX_TEXT_LINE,
+			error && error[0] ? error : "invalid content");
 		return true;
 	}
-	if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && (o->m || o->stream_res) && o->body_err[0]) {
+	if ((st == SMTP_ERR_SOURCE || st == SMTP_ERR_INPUT) && (o->m || o->stream_res || iterable) && o->body_err[0]) {
 		/* the message writer failed mid-DATA: its reason is the useful one */
 		if (st == SMTP_ERR_INPUT) {
 			zend_value_error("%s", o->body_err);
 		} else {
-			smtp_throw(smtp_ce_Exception, 0, NULL, NULL, false, "%s", o->body_err);
+			smtp_outgoing_throw_body_reason(o);
 		}
 		return true;
 	}

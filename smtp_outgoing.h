@@ -35,7 +35,11 @@ typedef struct smtp_outgoing {
 	zend_resource *stream_res;    /* a raw message read from this stream (a reference we hold), or NULL */
 	zend_off_t stream_start;      /* where the message starts in it */
 	uint64_t stream_size;         /* its size when the stream is a file, else 0 */
-	zend_string *stream_message_id; /* the Message-ID seen in its header while sending */
+	zend_string *stream_message_id; /* the Message-ID seen in its header while sending (a stream or an iterable) */
+	zval iter;                    /* a raw message given as an iterable of strings (an array or a Traversable,
+	                               * a reference we hold), or UNDEF */
+	zend_object *body_exception;  /* what the iterable threw while it was read (a reference we hold), or NULL */
+	bool body_type_error;         /* body_err is a TypeError (the iterable gave something else than a string) */
 	zend_string *from;            /* the envelope sender ("" for <>) */
 	zend_string **rcpt;           /* the envelope recipients, each once */
 	uint32_t rcpt_count;
@@ -84,9 +88,12 @@ void smtp_outgoing_free(smtp_outgoing *o);
 /* The Smtp\Result of a message the server accepted; reply is its final reply. */
 void smtp_outgoing_result(smtp_outgoing *o, const smtp_send_result *res, const char *reply, size_t reply_len,
 	const char *host, zval *return_value);
-/* When the message writer itself failed (an attachment unreadable mid-send, a stream with a NUL): throw its
- * reason and return true. error is the session's message for the failure. */
+/* When the message writer itself failed (an attachment unreadable mid-send, a stream with a NUL, an iterable
+ * that threw): throw its reason and return true. error is the session's message for the failure. */
 bool smtp_outgoing_throw_body_error(smtp_outgoing *o, smtp_status st, const char *error);
+/* Throw o->body_err, the reason the message writer gave: an Smtp\Exception (previous: what an iterable
+ * threw), or a TypeError for an iterable's item that is not a string. */
+void smtp_outgoing_throw_body_reason(smtp_outgoing *o);
 /* One transaction of o on c's connection (opened or reused; a kept connection found closed is replaced
  * once when the server answered nothing): return_value gets the Result, or an exception is thrown. */
 void smtp_outgoing_send(smtp_client_obj *c, smtp_outgoing *o, zval *return_value);

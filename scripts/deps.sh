@@ -12,7 +12,8 @@ packages=(
 	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
-	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors
+	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors; the Symfony bridge
+	phpunit                                                       # the Symfony bridge's tests (Symfony's TransportFactoryTestCase)
 	python3-dkim                                                  # DKIM verifier (tests/dkim/; mailauth comes from npm)
 	composer                                                      # validates composer.json (PIE)
 )

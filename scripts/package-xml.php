@@ -37,7 +37,8 @@ const PHP_MIN = '8.2.0';
 const PEAR_MIN = '1.10.0';
 const CONFIGURE_OPTION = ['name' => 'enable-smtp', 'default' => 'yes', 'prompt' => 'enable smtp support?'];
 
-/* Never shipped: directories (and everything below them) and single files, relative to the top. */
+/* Never shipped: directories (and everything below them) and single files, relative to the top. The
+ * framework bridges (bridges/) are Composer packages of their own, installed with composer, not with pecl. */
 const EXCLUDED_DIRS = [
     'bench/', 'bridges/', 'build/', 'scripts/', 'autom4te.cache/', 'modules/', 'include/', 'libs/', 'tmp/',
 ];

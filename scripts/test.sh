@@ -89,6 +89,10 @@ start_server Postfix tests/postfix/start.sh "$pf_state" SMTP_TEST_POSTFIX_ENV
 start_server Exim tests/exim/start.sh "$exim_state" SMTP_TEST_EXIM_ENV
 
 run_counted "PHPT suite, PHP $(php -r 'echo PHP_VERSION;')" bash scripts/phpt.sh
+# The Symfony Mailer bridge (bridges/symfony) with Debian's Symfony Mailer: Symfony's factory test case, then
+# real sends through the private Postfix
+run_counted "Symfony Mailer bridge, Symfony $(dpkg-query -W -f '${Version}' php-symfony-mailer 2>/dev/null | cut -d+ -f1)" \
+	bash bridges/symfony/tests/run.sh
 
 if [ "$full" -eq 1 ]; then
 	# Other PHP versions, each built and tested in a Debian chroot (made once, then reused). The

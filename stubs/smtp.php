@@ -128,11 +128,20 @@ namespace {
          * chunks while sending (a 1 GB file needs no memory). Content a raw message must not have (NUL, a
          * line over 998 octets) found mid-stream ends the connection, so nothing is delivered.
          *
+         * An iterable of strings (an array, a Generator, an Iterator or an IteratorAggregate) is a raw message
+         * too: its items, in their order, are the message's bytes, sent as they are read (a generator making
+         * the message piece by piece needs no memory for the whole). As its size is not known ahead, no SIZE=
+         * is declared. An item that is not a string is a \TypeError (an array's before connecting); when the
+         * iterable throws, or gives a bad item, mid-message, the transaction is abandoned (no final dot, no
+         * last BDAT chunk: nothing is delivered) and an \Smtp\Exception is thrown whose previous exception is
+         * the one the iterable threw. It is read once per send; a DKIM-signed one is read twice, so it must
+         * not be a Generator (an IteratorAggregate making a new generator each time is fine).
+         *
          * When the server advertises SIZE, the message's size is declared (a Message's is counted exactly
          * without reading its attachments) and a message larger than the server's limit is refused before
          * MAIL. Without SMTPUTF8 on the server, internationalized domains are sent as A-labels (ext/intl).
          *
-         * @param \Smtp\Message|string|resource $message The message.
+         * @param \Smtp\Message|string|resource|iterable<string> $message The message.
          * @param string|null $from Envelope sender (MAIL FROM); "" for the null reverse-path.
          * @param array<string>|string|null $to Envelope recipients (RCPT TO).
          * @param array|null $dsn Delivery status notifications, as for Message::dsn(); replaces the message's.
@@ -171,7 +180,7 @@ namespace {
          * => X spaces the messages 1/X s apart over all connections together (0: no cap). The result is
          * the same as with one connection: one entry per item, in order.
          *
-         * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string|resource, 1?: ?string, 2?: array<string>|string|null, 3?: ?array}> $messages
+         * @param iterable<\Smtp\Message|array{0: \Smtp\Message|string|resource|iterable<string>, 1?: ?string, 2?: array<string>|string|null, 3?: ?array}> $messages
          *     Each item an Smtp\Message, or a list [message, from, to, dsn] with the meaning of send()'s arguments.
          * @param array{connections?: int, max_per_second?: int|float} $options
          *     connections: 1 to 64 (default 1); max_per_second: messages a second over all connections, 0 (default) no cap.

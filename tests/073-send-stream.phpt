@@ -160,7 +160,7 @@ $union = 'must be of type Smtp\Message|string|resource';
 $cases = [
     'int' => [fn() => $smtp->send(42, 'a@example.com', 'b@example.com'), 'TypeError', ['Argument #1', $union, 'int given']],
     'null' => [fn() => $smtp->send(null, 'a@example.com', 'b@example.com'), 'TypeError', ['Argument #1', $union]],
-    'array' => [fn() => $smtp->send([$ok], 'a@example.com', 'b@example.com'), 'TypeError', ['Argument #1', $union]],
+    'array' => [fn() => $smtp->send([$ok], 'a@example.com', 'b@example.com'), 'TypeError', ['Argument #1', 'iterable of strings', 'resource given at item 0']],
     'stdClass' => [fn() => $smtp->send(new stdClass, 'a@example.com', 'b@example.com'), 'TypeError', ['Argument #1', $union, 'stdClass']],
     'closed stream' => [fn() => $smtp->send($closed, 'a@example.com', 'b@example.com'), 'TypeError', []],
     'stream context' => [fn() => $smtp->send($ctx, 'a@example.com', 'b@example.com'), 'TypeError', []],
