@@ -92,14 +92,15 @@ run_version() { # version
 		return
 	fi
 
-	local symfony_runner=$work/bridges/symfony/tests/run.sh symfony_autoload=/usr/share/php/Symfony/Component/Mailer/autoload.php
-	if [ -f "$dir$symfony_runner" ]; then
-		in_root env SMTP_TEST_POSTFIX_ENV="$pf/env.json" bash "$symfony_runner" "php$v" "$symfony_autoload" "$work/modules/smtp.so" \
-			|| status=1
-	else
-		echo "run-frameworks: PHP $v: no Symfony bridge tests in this tree"
-	fi
+	# the Symfony bridge's own runner, with this chroot's PHP, PHPUnit and Symfony Mailer
+	# shellcheck disable=SC2016 # dpkg-query's own format
+	echo "== Symfony Mailer $(in_root dpkg-query -W -f '${Version}' php-symfony-mailer | cut -d+ -f1), PHP $v"
+	in_root env PHP="php$v" SMTP_EXTENSION="$work/modules/smtp.so" PHPUNIT=/usr/bin/phpunit \
+		SYMFONY_MAILER_AUTOLOAD=/usr/share/php/Symfony/Component/Mailer/autoload.php \
+		SMTP_TEST_POSTFIX_ENV="$pf/env.json" bash "$work/bridges/symfony/tests/run.sh" || status=1
 
+	# shellcheck disable=SC2016
+	echo "== Laravel $(in_root dpkg-query -W -f '${Version}' php-laravel-framework | cut -d+ -f1), PHP $v"
 	in_root env SMTP_TEST_POSTFIX_ENV="$pf/env.json" SMTP_EXTENSION="$work/modules/smtp.so" \
 		"php$v" -d "extension=$work/modules/smtp.so" "$work/bridges/laravel/tests/laravel.php" || status=1
 }
