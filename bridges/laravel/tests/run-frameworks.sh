@@ -76,7 +76,11 @@ run_version() { # version
 		cp "$cache/smtp.so" "$dir$work/modules/smtp.so"
 		echo "run-frameworks: PHP $v: the extension built by an earlier run (same sources)"
 	else
-		in_root bash "$work/scripts/build.sh" >/dev/null || { fail "the build failed"; return; }
+		if ! in_root bash "$work/scripts/build.sh" >"$dir/build/frameworks-build.log" 2>&1; then
+			tail -n 30 "$dir/build/frameworks-build.log"
+			fail "the build failed"
+			return
+		fi
 		mkdir -p "$cache"
 		cp "$dir$work/modules/smtp.so" "$cache/smtp.so"
 		echo "$hash" >"$cache/sources"

@@ -29,6 +29,11 @@ spl_autoload_register(static function (string $class) use ($prefixes): void {
 });
 
 $app = new Illuminate\Foundation\Application(dirname(__DIR__));
+if (method_exists($app, 'dontMergeFrameworkConfiguration')) {
+    // Laravel 11+ merges config/ with the framework's own defaults, a directory Debian's package does
+    // not ship; config/ here is complete
+    $app->dontMergeFrameworkConfiguration();
+}
 $app->singleton(Illuminate\Contracts\Console\Kernel::class, App\Console\Kernel::class);
 $app->singleton(Illuminate\Contracts\Debug\ExceptionHandler::class, Illuminate\Foundation\Exceptions\Handler::class);
 
