@@ -14,6 +14,7 @@ use Symfony\Component\Mailer\Transport\Dsn;
  *  - encryption 'tls' (or 'starttls') on another port: STARTTLS, required;
  *  - no encryption: STARTTLS when the server offers it (require_tls=false), as Laravel's smtp does;
  *  - url: 'ext-smtp://user:pass@host:port?option=value', whose parts override the other keys;
+ *  - timeout: seconds to connect and to wait for each reply (timeout and command_timeout);
  *  - every other key with a value (local_domain, verify_peer, ping_threshold, ...) is an option of
  *    the transport, checked by its factory.
  *
@@ -78,6 +79,10 @@ final class MailerDsn
                 continue;
             }
             $options[$key] = $value;
+        }
+        if (isset($options['timeout']) && !array_key_exists('command_timeout', $options)) {
+            // Laravel's timeout is its socket's, for the connection and for every reply
+            $options['command_timeout'] = $options['timeout'];
         }
         if (!$implicit && self::ENCRYPTIONS[$encryption] === null && !array_key_exists('require_tls', $options)) {
             // no encryption asked for: TLS when the server offers it, as Laravel's smtp mailer does

@@ -42,11 +42,81 @@ function finish(string $label): never
 }
 
 $label = 'laravel ? (PHP ' . PHP_VERSION . ')';
-if (!extension_loaded('smtp') || $env === null || !is_file($autoload)) {
-    check('set-up', false, !extension_loaded('smtp') ? 'the smtp extension is not loaded'
-        : ($env === null ? 'no private Postfix (SMTP_TEST_POSTFIX_ENV)' : "no Illuminate autoloader at $autoload"));
+
+// ---------------------------------------------------------------- config/mail.php keys -> the DSN
+if (!is_file($autoload)) {
+    check('set-up', false, "no Illuminate autoloader at $autoload");
     finish($label);
 }
+require $autoload;
+spl_autoload_register(static function (string $class): void {
+    foreach (['Smtp\\Bridge\\Laravel\\' => __DIR__ . '/../src/', 'Smtp\\Bridge\\Symfony\\' => __DIR__ . '/../../symfony/src/'] as $prefix => $dir) {
+        if (str_starts_with($class, $prefix) && is_file($file = $dir . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php')) {
+            require $file;
+        }
+    }
+});
+$dsn = static fn (array $c): string => (static function (Symfony\Component\Mailer\Transport\Dsn $d): string {
+    $o = (new ReflectionProperty($d, 'options'))->getValue($d);
+    ksort($o);
+    return sprintf('%s://%s:%s@%s:%s %s', $d->getScheme(), $d->getUser() ?? '-', $d->getPassword() ?? '-',
+        $d->getHost(), $d->getPort() ?? '-', json_encode($o));
+})(Smtp\Bridge\Laravel\MailerDsn::fromConfig($c));
+$error = static function (array $c): string {
+    try {
+        Smtp\Bridge\Laravel\MailerDsn::fromConfig($c);
+        return 'no exception';
+    } catch (InvalidArgumentException $e) {
+        return 'InvalidArgumentException';
+    }
+};
+$base = ['transport' => 'ext-smtp', 'host' => 'mx.example', 'port' => 587, 'username' => 'u', 'password' => 'p',
+    'timeout' => null, 'local_domain' => null, 'from' => ['address' => 'a@example.com']];
+$cases = [
+    'encryption tls: ext+smtp, STARTTLS required' => [$base + ['encryption' => 'tls'], 'ext+smtp://u:p@mx.example:587 []'],
+    'encryption null: STARTTLS when offered' => [$base + ['encryption' => null], 'ext+smtp://u:p@mx.example:587 {"require_tls":false}'],
+    'encryption ssl: implicit TLS' => [['encryption' => 'ssl'] + $base, 'ext+smtps://u:p@mx.example:587 []'],
+    'port 465 with tls: implicit TLS, as Laravel' => [['port' => '465', 'encryption' => 'tls'] + $base, 'ext+smtps://u:p@mx.example:465 []'],
+    'Laravel 12 scheme smtps' => [['scheme' => 'smtps'] + $base, 'ext+smtps://u:p@mx.example:587 []'],
+    'Laravel 12 scheme smtp, no encryption' => [['scheme' => 'smtp'] + $base, 'ext+smtp://u:p@mx.example:587 {"require_tls":false}'],
+    'timeout and local_domain' => [['timeout' => 5, 'local_domain' => 'app.example', 'encryption' => 'tls'] + $base,
+        'ext+smtp://u:p@mx.example:587 {"command_timeout":5,"local_domain":"app.example","timeout":5}'],
+    'url wins, credentials decoded, query options' => [['url' => 'ext-smtp://us%40r:p%3Ass@url.example:2525?verify_peer=0', 'encryption' => 'tls'] + $base,
+        'ext+smtp://us@r:p:ss@url.example:2525 {"verify_peer":"0"}'],
+    'empty username: no AUTH' => [['username' => '', 'password' => null, 'encryption' => 'tls'] + $base, 'ext+smtp://-:-@mx.example:587 []'],
+];
+foreach ($cases as $name => [$config, $want]) {
+    $got = $dsn($config);
+    check("config: $name", $got === $want, "got $got, want $want");
+}
+foreach ([
+    'an unknown encryption' => ['encryption' => 'tsl'] + $base,
+    'an unknown scheme' => ['scheme' => 'http'] + $base,
+    'no host' => ['host' => null] + $base,
+    'port 0' => ['port' => 0] + $base,
+    'a port that is not a number' => ['port' => '25x'] + $base,
+    'a url without a host' => ['url' => 'ext-smtp:///nohost'] + $base,
+] as $name => $config) {
+    check("config: $name is refused when the mailer is made", $error($config) === 'InvalidArgumentException', $error($config));
+}
+
+if (!extension_loaded('smtp') || $env === null) {
+    check('set-up', false, !extension_loaded('smtp') ? 'the smtp extension is not loaded' : 'no private Postfix (SMTP_TEST_POSTFIX_ENV)');
+    finish($label);
+}
+
+// ---------------------------------------------------------------- the provider's transport
+$transport = Smtp\Bridge\Laravel\SmtpMailServiceProvider::transport(['host' => '127.0.0.1', 'port' => 465, 'encryption' => 'tls']);
+check('the provider makes the Symfony bridge\'s transport', $transport instanceof Smtp\Bridge\Symfony\ExtSmtpTransport
+    && (string)$transport === 'ext+smtps://127.0.0.1:465', get_debug_type($transport) . ' ' . $transport);
+try {
+    Smtp\Bridge\Laravel\SmtpMailServiceProvider::transport(['host' => '127.0.0.1', 'auth_mode' => 'login']);
+    $e = null;
+} catch (Throwable $e) {
+}
+check('a key the transport does not know (auth_mode) is refused when the mailer is made',
+    $e instanceof Symfony\Component\Mailer\Exception\InvalidArgumentException && str_contains($e->getMessage(), 'auth_mode'),
+    $e === null ? 'no exception' : get_class($e) . ': ' . $e->getMessage());
 
 // ---------------------------------------------------------------- the application, in a work dir
 $work = sys_get_temp_dir() . '/smtp-laravel-' . getmypid();
