@@ -26,6 +26,7 @@ final class MailerDsn
     private const LARAVEL_KEYS = [
         'transport', 'driver', 'url', 'scheme', 'encryption', 'host', 'port', 'username', 'password',
         'from', 'reply_to', 'to', 'return_path', 'database',
+        'name', // Laravel 12+ adds the mailer's name
     ];
 
     /** url and scheme values: scheme => implicit TLS. */

@@ -83,6 +83,7 @@ $cases = [
         'ext+smtp://u:p@mx.example:587 {"command_timeout":5,"local_domain":"app.example","timeout":5}'],
     'url wins, credentials decoded, query options' => [['url' => 'ext-smtp://us%40r:p%3Ass@url.example:2525?verify_peer=0', 'encryption' => 'tls'] + $base,
         'ext+smtp://us@r:p:ss@url.example:2525 {"verify_peer":"0"}'],
+    'the keys Laravel adds (name) are not options' => [['name' => 'ext', 'encryption' => 'tls'] + $base, 'ext+smtp://u:p@mx.example:587 []'],
     'empty username: no AUTH' => [['username' => '', 'password' => null, 'encryption' => 'tls'] + $base, 'ext+smtp://-:-@mx.example:587 []'],
 ];
 foreach ($cases as $name => [$config, $want]) {
@@ -106,9 +107,9 @@ if (!extension_loaded('smtp') || $env === null) {
 }
 
 // ---------------------------------------------------------------- the provider's transport
-$transport = Smtp\Bridge\Laravel\SmtpMailServiceProvider::transport(['host' => '127.0.0.1', 'port' => 465, 'encryption' => 'tls']);
+$transport = Smtp\Bridge\Laravel\SmtpMailServiceProvider::transport(['host' => '127.0.0.1', 'port' => 2465, 'encryption' => 'ssl']);
 check('the provider makes the Symfony bridge\'s transport', $transport instanceof Smtp\Bridge\Symfony\ExtSmtpTransport
-    && (string)$transport === 'ext+smtps://127.0.0.1:465', get_debug_type($transport) . ' ' . $transport);
+    && (string)$transport === 'ext+smtps://127.0.0.1:2465', get_debug_type($transport) . ' ' . $transport);
 try {
     Smtp\Bridge\Laravel\SmtpMailServiceProvider::transport(['host' => '127.0.0.1', 'auth_mode' => 'login']);
     $e = null;
