@@ -262,6 +262,11 @@ static smtp_status iter_threw(smtp_outgoing *o)
 {
 	zend_object *ex = EG(exception);
 	zval rv, *msg;
+	if (zend_is_unwind_exit(ex) || zend_is_graceful_exit(ex)) {
+		/* exit() in the iterable: left to end the request (nothing is thrown over it) */
+		snprintf(o->body_err, sizeof(o->body_err), "Not sent: exit() while the message iterable was read");
+		return SMTP_ERR_SOURCE;
+	}
 	if (o->body_exception) {
 		OBJ_RELEASE(o->body_exception);
 	}
@@ -351,7 +356,7 @@ static smtp_status iter_body(void *ctx, smtp_sink *sink)
 		st = iter_threw(o);
 	}
 	zend_iterator_dtor(it);
-	if (EG(exception)) { /* a finally block of the generator threw while it was let go */
+	if (EG(exception) && st == SMTP_OK) { /* a finally block of the generator threw while it was let go */
 		st = iter_threw(o);
 	}
 	zval_ptr_dtor(&iterable);

@@ -13,7 +13,8 @@ packages=(
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
 	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors; the Symfony bridge
-	phpunit                                                       # the Symfony bridge's tests (Symfony's TransportFactoryTestCase)
+	phpunit php-symfony-dependency-injection php-symfony-config   # the Symfony bridge's tests (TransportFactoryTestCase,
+	php-symfony-yaml php-symfony-http-kernel                      # its services files and bundle in a container)
 	python3-dkim                                                  # DKIM verifier (tests/dkim/; mailauth comes from npm)
 	composer                                                      # validates composer.json (PIE)
 )

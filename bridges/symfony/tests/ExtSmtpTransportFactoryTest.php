@@ -150,4 +150,13 @@ final class ExtSmtpTransportFactoryTest extends FactoryTestCaseBase
         // nothing connects before a message is sent
         self::assertFalse($t->getSmtp()->isConnected());
     }
+
+    /** The standalone setup of the README: beside Symfony's own factories, in one DSN */
+    public function testBesideSymfonysDefaultFactories(): void
+    {
+        $transports = new Transport([new ExtSmtpTransportFactory(), ...Transport::getDefaultFactories()]);
+        $t = $transports->fromString('roundrobin(ext+smtp://a.example.com smtp://b.example.com null://null)');
+        self::assertStringStartsWith('roundrobin(ext+smtp://a.example.com smtp', (string) $t);
+        self::assertInstanceOf(ExtSmtpTransport::class, $transports->fromString('ext+smtps://a.example.com'));
+    }
 }

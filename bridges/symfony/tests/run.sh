@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Symfony bridge's tests: Symfony's own transport-factory test case (PHPUnit) and real sends through
-# the private Postfix (real-sends.php). Ends with one line "N passed, N failed"; exits non-zero on a failure.
+# The Symfony bridge's tests: Symfony's own transport-factory test case (PHPUnit), the registrations in a
+# container (container.php: skipped for what symfony/dependency-injection, config, yaml, http-kernel lack) and
+# real sends through the private Postfix (real-sends.php). Ends with one line "N passed, N failed"; exits non-zero on a failure.
 #
 #   bash bridges/symfony/tests/run.sh
 #
@@ -53,6 +54,25 @@ else
 		failed=$((failed + bad))
 	fi
 fi
+
+echo
+echo "== registration: services.yaml, services.php, SmtpBridgeBundle in a container"
+out=$("$php" "${ext_args[@]}" "$here/container.php" 2>&1)
+rc=$?
+echo "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+line=$(echo "$out" | grep -oE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -1)
+p=$(echo "$line" | awk '{print $1}')
+f=$(echo "$line" | awk '{print $3}')
+s=$(echo "$line" | awk '{print $5}')
+p=${p:-0}
+f=${f:-0}
+s=${s:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+skipped=$((skipped + s))
 
 echo
 echo "== real sends through the private Postfix"
