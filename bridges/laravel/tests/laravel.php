@@ -160,7 +160,7 @@ function artisan(array $args, array $mail, bool $background = false): array
     }
     $vars = array_merge($vars, ['SMTP_LARAVEL_AUTOLOAD' => $autoload,
         'SMTP_BRIDGES_DIR' => getenv('SMTP_BRIDGES_DIR') ?: realpath(__DIR__ . '/../..'), 'MAIL_HOST' => $env['host'],
-        'MAIL_TIMEOUT' => '20'], $mail);
+        'MAIL_MAILER' => 'ext', 'MAIL_TIMEOUT' => '20'], $mail);
     $p = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['redirect', 1]], $pipes, $app, $vars);
     if ($background) {
         return [$p, $pipes[1]];

@@ -3,7 +3,8 @@
 declare(strict_types=1);
 
 return [
-    'default' => env('MAIL_MAILER', 'ext'),
+    // no default: the tests choose the mailer as an application does, with MAIL_MAILER=ext
+    'default' => env('MAIL_MAILER'),
 
     'mailers' => [
         // the entry of the bridge's README
