@@ -40,11 +40,11 @@ packages=(
 )
 # The framework tests of the bridges (bridges/laravel/tests/run-frameworks.sh): Debian's Symfony Mailer
 # and Laravel (6.4 and 10 in Debian 13, 7.4 and 13 in sid), PHPUnit, SQLite for Laravel's database queue,
-# Symfony's container and config (the Symfony bridge's registration test).
+# Symfony's container, config and YAML (the Symfony bridge's registration test).
 # Their php-* dependencies bring sid's default PHP (8.4) along, never as /usr/bin/php; the extensions
 # they need come for this PHP too (PHPUnit needs dom and xmlwriter).
 if [ "$version" = "8.4" ] || [ "$version" = "8.5" ]; then
-	packages+=(php-symfony-mailer php-symfony-dependency-injection php-symfony-config php-laravel-framework phpunit
+	packages+=(php-symfony-mailer php-symfony-dependency-injection php-symfony-config php-symfony-yaml php-laravel-framework phpunit
 		"php$version-sqlite3" "php$version-xml")
 fi
 
