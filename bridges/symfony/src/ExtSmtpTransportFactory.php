@@ -83,7 +83,7 @@ final class ExtSmtpTransportFactory extends AbstractTransportFactory
         }
         if (null !== $v = $option('persistent')) {
             // a boolean, or the name of a pool of its own
-            $b = \is_string($v) ? filter_var($v, \FILTER_VALIDATE_BOOLEAN, \FILTER_NULL_ON_FAILURE) : null;
+            $b = \is_bool($v) ? $v : (\is_string($v) ? filter_var($v, \FILTER_VALIDATE_BOOLEAN, \FILTER_NULL_ON_FAILURE) : null);
             $options['persistent'] = $b ?? $this->string($dsn, 'persistent', $v);
         }
         $context = $this->context($dsn);

@@ -64,6 +64,10 @@ final class ExtSmtpTransportFactoryTest extends FactoryTestCaseBase
                     'socket' => ['bindto' => '[::1]:0'],
                 ],
             ])];
+        // Drupal's mailer_dsn gives options as PHP values, not only strings
+        yield [new Dsn('ext+smtp', 'example.com', null, null, 587, ['persistent' => true, 'verify_peer' => false, 'timeout' => 5, 'restart_threshold' => 3]),
+            (new ExtSmtpTransport('example.com', 587, ['tls' => Smtp::TLS_STARTTLS, 'timeout' => 5.0, 'persistent' => true,
+                'context' => ['ssl' => ['verify_peer' => false, 'verify_peer_name' => false]]]))->setRestartThreshold(3)];
         yield [new Dsn('ext+smtp', 'example.com', null, null, null, ['persistent' => 'pool-a']),
             new ExtSmtpTransport('example.com', 0, ['tls' => Smtp::TLS_STARTTLS, 'persistent' => 'pool-a'])];
         yield [new Dsn('ext+smtp', 'example.com', null, null, null,
