@@ -77,6 +77,16 @@ if command -v composer >/dev/null 2>&1; then
 		cat "$work/composer.out"
 		bad "composer validate"
 	fi
+	# the framework bridges are Composer packages of their own
+	for bridge in bridges/*/composer.json; do
+		[ -f "$bridge" ] || continue
+		if COMPOSER_ALLOW_SUPERUSER=1 composer validate --strict --no-check-publish --no-interaction "$bridge" >"$work/composer.out" 2>&1; then
+			ok "composer validate --strict $bridge"
+		else
+			cat "$work/composer.out"
+			bad "composer validate --strict $bridge"
+		fi
+	done
 fi
 if php -r '
 	$j = json_decode(file_get_contents("composer.json"), true, 32, JSON_THROW_ON_ERROR);

@@ -38,6 +38,15 @@ packages=(
 	python3-dkim nodejs                             # the DKIM verifiers (mailauth's files come from the host)
 	php-parser                                      # scripts/gen-arginfo.sh with this PHP's gen_stub.php
 )
+# The framework tests of the bridges (bridges/laravel/tests/run-frameworks.sh): Debian's Symfony Mailer
+# and Laravel (6.4 and 10 in Debian 13, 7.4 and 13 in sid), PHPUnit, SQLite for Laravel's database queue,
+# Symfony's container, config and YAML (the Symfony bridge's registration test).
+# Their php-* dependencies bring sid's default PHP (8.4) along, never as /usr/bin/php; the extensions
+# they need come for this PHP too (PHPUnit needs dom and xmlwriter).
+if [ "$version" = "8.4" ] || [ "$version" = "8.5" ]; then
+	packages+=(php-symfony-mailer php-symfony-dependency-injection php-symfony-config php-symfony-yaml php-laravel-framework phpunit
+		"php$version-sqlite3" "php$version-xml")
+fi
 
 in_root() { chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive HOME=/root "$@"; }
 mounted=0

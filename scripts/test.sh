@@ -102,6 +102,9 @@ if [ "$full" -eq 1 ]; then
 		for v in 8.4 8.5 8.6; do
 			run_counted "build -Werror and PHPT suite, PHP $v" bash scripts/test-php-version.sh "$v" --postfix
 		done
+		# the bridges with Debian's Symfony Mailer and Laravel, in the 8.4 and 8.5 chroots
+		run_counted "bridges: Symfony Mailer 6.4/7.4 and Laravel 10/13 (PHP 8.4, 8.5)" \
+			bash bridges/laravel/tests/run-frameworks.sh
 	elif [ "$ci" -eq 1 ]; then
 		tally "PHP 8.4, 8.5, 8.6 (needs root and debootstrap)" 0 1
 	else

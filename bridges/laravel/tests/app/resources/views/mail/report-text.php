@@ -1,0 +1,1 @@
+Report <?= $id ?> attached.
