@@ -264,9 +264,22 @@ static int pipelinable(const smtp_batch_run *r, const smtp_batch_item *item)
 	return r->pipe && r->bdat && !item->retry && (item->env->rcpt_count == 1 || item->env->partial);
 }
 
+/* A 421 among the replies read but not parsed yet: the server is going away, so nothing more is pushed
+ * (it would only be written into a reset) before those replies are collected. */
+static int input_has_421(const smtp_session *s)
+{
+	size_t i;
+	for (i = s->in_pos; i + 3 <= s->in_len; i++) {
+		if ((i == s->in_pos || s->in[i - 1] == '\n') && memcmp(s->in + i, "421", 3) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int smtp_batch_run_can_push(const smtp_batch_run *r, const smtp_batch_item *item)
 {
-	if (smtp_batch_run_status(r) != SMTP_OK) {
+	if (smtp_batch_run_status(r) != SMTP_OK || (input_has_421(r->s) && smtp_batch_run_waiting(r))) {
 		return 0;
 	}
 	if (r->pipe && !r->bdat) {
