@@ -99,6 +99,11 @@ int smtp_session_aborted(const smtp_session *s)
 	return s->aborted;
 }
 
+int smtp_session_not_accepted(const smtp_session *s)
+{
+	return s->not_accepted;
+}
+
 uint64_t smtp_session_bytes_received(const smtp_session *s)
 {
 	return s->bytes_in;
