@@ -4,23 +4,25 @@ Real Exim: a batch of 50 over CHUNKING to a server that takes 20 messages a conn
 <?php
 require __DIR__ . '/exim/exim.inc';
 exim_skipif();
-// Under valgrind the client is so slow that Exim, closing after its 421 with our pipelined commands
-// unread, resets the connection before the client has read the replies: the outcomes are then unknown
-// (never wrong), and this test checks the case where they are known.
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip the 421 race under valgrind (see the comment)');
+// Exim closes after its 421 with our pipelined commands unread, so its kernel resets the connection;
+// the client reads the replies that came before the reset even when a write fails first. Under
+// valgrind the client is too slow for the 20 seconds this test may take.
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip too slow under valgrind');
 ?>
 --FILE--
 <?php
 require __DIR__ . '/exim/exim.inc';
 $env = exim_env();
 
+// a tag of this run in every Subject: a message of an earlier run delivered late is not counted
+$run = bin2hex(random_bytes(4));
 foreach (['BDAT' => true, 'DATA' => false] as $via => $chunking) {
     $mark = exim_mark();
     $smtp = exim_client(['chunking' => $chunking]);
     $items = [];
     for ($i = 0; $i < 50; $i++) {
         $items[] = (new Smtp\Message)->from('a@example.com')->to("r$i@example.com")
-            ->subject("batch $via $i")->text("message $i\n");
+            ->subject("batch $via $run.$i")->text("message $i\n");
     }
     $results = $smtp->sendBatch($items);
     $sent = $unknown = $other = 0;
@@ -28,7 +30,7 @@ foreach (['BDAT' => true, 'DATA' => false] as $via => $chunking) {
     foreach ($results as $i => $r) {
         if ($r instanceof Smtp\Result) {
             $sent++;
-            $sentSubjects[] = "batch $via $i";
+            $sentSubjects[] = "batch $via $run.$i";
         } elseif ($r instanceof Smtp\Exception && $r->isTransient()) {
             $unknown++;     // not known to be sent: the caller must not assume either way
         } else {
@@ -38,9 +40,13 @@ foreach (['BDAT' => true, 'DATA' => false] as $via => $chunking) {
     $smtp->quit();
     $got = exim_delivered($sent, 15);
     $subjects = [];
-    foreach ($got as $m) {
+    foreach ($got as $k => $m) {
         preg_match('/^Subject: (.*)$/m', $m, $x);
-        $subjects[] = trim($x[1] ?? '?');
+        if (str_starts_with(trim($x[1] ?? '?'), "batch $via $run.")) {
+            $subjects[] = trim($x[1]);
+        } else {
+            unset($got[$k]);    // an earlier run's, delivered late
+        }
     }
     $counts = array_count_values($subjects);
     echo "$via: results ", count($results), ", sent $sent, unknown $unknown, other $other\n";
