@@ -47,6 +47,7 @@ typedef struct smtp_client_obj {
 	bool busy;                    /* inside an operation (the logger must not re-enter) */
 	bool in_dtor;
 	zend_object *logger_exception;
+	int batch_window;             /* sendBatch() over CHUNKING: the core's window after the last drop (0: full) */
 	uint32_t log_tag;             /* sendBatch()'s connection N (from 2): its logger lines start "[N] " */
 
 	zend_object std;

@@ -7,6 +7,7 @@
 /* ---- batches ------------------------------------------------------------------------------------- */
 
 #define BATCH_WINDOW 32   /* CHUNKING: transactions in flight at once */
+#define WINDOW_GROW_EVERY 32 /* after a drop: the window grows by one every so many messages accepted */
 
 /*
  * One connection's batch, in steps (smtp_core.h). Three ways to send, by what the server offers:
@@ -90,6 +91,10 @@ static void batch_lost(smtp_session *s, smtp_batch_item *item, const txn *t, smt
 		batch_not_sent(item);
 		return;
 	}
+	/* a drop with messages in flight: the next connections start with one in flight and grow back, so
+	 * that a server that drops again leaves fewer outcomes unknown (TCP's slow start, more slowly) */
+	s->batch_window = 1;
+	s->batch_acked = 0;
 	smtp_send_result_free(&item->result);
 	item->outcome = SMTP_BATCH_UNKNOWN;
 	item->attempted = 1;
@@ -286,7 +291,9 @@ int smtp_batch_run_can_push(const smtp_batch_run *r, const smtp_batch_item *item
 		return r->cur == NULL;
 	}
 	if (pipelinable(r, item)) {
-		return r->tail - r->head < BATCH_WINDOW && !r->failed_in_window;
+		size_t window = r->s->batch_window > 0 && r->s->batch_window < BATCH_WINDOW ? (size_t)r->s->batch_window
+			: BATCH_WINDOW;
+		return r->tail - r->head < window && !r->failed_in_window;
 	}
 	return r->head == r->tail;
 }
@@ -495,6 +502,10 @@ static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
 		done->retry = 1;
 	} else {
 		batch_record(s, done, st);
+	}
+	if (st == SMTP_OK && s->batch_window > 0 && ++s->batch_acked >= WINDOW_GROW_EVERY) {
+		s->batch_acked = 0;
+		s->batch_window = s->batch_window + 1 >= BATCH_WINDOW ? 0 : s->batch_window + 1;
 	}
 	if (st != SMTP_OK) {
 		r->failed_in_window = 1;

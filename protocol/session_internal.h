@@ -45,6 +45,8 @@ struct smtp_session {
 	int usable;                 /* no fatal error, no 421, not closed */
 	int aborted;                /* smtp_session_abort(): nothing more is written */
 	int got_421;                /* a 421 ended the connection (batch: nothing after it was accepted) */
+	int batch_window;           /* CHUNKING batch: transactions in flight at most (0: BATCH_WINDOW); see batch.c */
+	int batch_acked;            /* messages accepted since the window last grew */
 	int not_accepted;           /* the last send failed where the server cannot have the message */
 	int write_failed;           /* a write failed (reset, closed): replies may still wait to be read */
 	int draining;               /* reading what the server sent before it went, the session unusable */
