@@ -398,7 +398,10 @@ static bool send_range(smtp_batch *b, uint32_t start, uint32_t end)
 			continue;
 		}
 
+		/* the window carries over connections: smaller after a drop, growing back (protocol/batch.c) */
+		smtp_session_set_batch_window(c->conn.session, c->batch_window);
 		st = smtp_session_send_batch(c->conn.session, items, k);
+		c->batch_window = smtp_session_batch_window(c->conn.session);
 		b->sent_any = true;
 		l->used = true;
 		if (st != SMTP_OK) {

@@ -235,6 +235,9 @@ static void harvest(parallel *p, uint32_t k)
 static void link_down(parallel *p, uint32_t k)
 {
 	smtp_batch_link *l = &p->b->links[k];
+	if (l->c->conn.session) {
+		p->b->c->batch_window = smtp_session_batch_window(l->c->conn.session);
+	}
 	smtp_batch_link_lost(l, smtp_batch_run_status(l->run));
 	harvest(p, k);
 	smtp_batch_run_free(l->run);
@@ -263,6 +266,7 @@ static bool open_link(parallel *p, uint32_t k)
 	if (!connected) {
 		return false;
 	}
+	smtp_session_set_batch_window(l->c->conn.session, b->c->batch_window);
 	l->run = smtp_batch_run_new(l->c->conn.session);
 	if (!l->run) {
 		zend_throw_error(NULL, "Out of memory");

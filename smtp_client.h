@@ -52,6 +52,7 @@ typedef struct smtp_client_obj {
 	bool busy;                    /* inside an operation (the logger must not re-enter) */
 	bool in_dtor;
 	zend_object *logger_exception;
+	int batch_window;             /* sendBatch() over CHUNKING: the core's window after the last drop (0: full) */
 	uint32_t log_tag;             /* sendBatch()'s connection N (from 2): its logger lines start "[N] " */
 
 	zend_object std;
@@ -94,6 +95,8 @@ void smtp_client_after_error(smtp_client_obj *c);
 bool smtp_client_is_connected(smtp_client_obj *c);
 /* QUIT when the connection is still good, then close; never throws, never waits more than max_ms. */
 void smtp_client_quit_quietly(smtp_client_obj *c, int max_ms);
+/* A line of the client's own for the logger (not a line of the wire): "-- " and text. */
+void smtp_client_log_note(smtp_client_obj *c, const char *text);
 /* The exception the logger threw during the operation under way (the caller owns it), or NULL. */
 zend_object *smtp_client_take_logger_exception(smtp_client_obj *c);
 /* Seconds (an option) as the core's milliseconds, at least 1. */

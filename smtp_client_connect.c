@@ -70,6 +70,13 @@ static void client_log(void *ud, const char *line, size_t len)
 	}
 }
 
+void smtp_client_log_note(smtp_client_obj *c, const char *text)
+{
+	char line[600];
+	int n = snprintf(line, sizeof(line), "-- %s", text);
+	client_log(c, line, n < 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
 zend_object *smtp_client_take_logger_exception(smtp_client_obj *c)
 {
 	zend_object *ex = c->logger_exception;

@@ -811,6 +811,47 @@ void smtp_outgoing_send(smtp_client_obj *c, smtp_outgoing *o, zval *return_value
 			smtp_message_build_rewind(&o->b);
 		}
 		st = smtp_session_send(c->conn.session, &o->env, o->body_fn, o->body_ctx, &res);
+	} else if (st != SMTP_OK && smtp_session_not_accepted(c->conn.session) && !o->body_err[0]
+		&& !c->logger_exception && !EG(exception)) {
+		/* A 421 before the reply to the end of data (a server that takes N messages a connection says so
+		 * at the next MAIL), or the connection lost before the end of data went: the server does not have
+		 * the message. Once more, on a new connection, as sendBatch() does; said in the transcript. */
+		char note[560];
+		zend_object *first;
+		snprintf(note, sizeof(note), "not sent: %s; sending it once more on a new connection",
+			smtp_session_error(c->conn.session));
+		/* the first failure, thrown if no new connection can be had (with that failure as its previous) */
+		smtp_throw_status(st, c->conn.session, &res, &o->env);
+		first = EG(exception);
+		GC_ADDREF(first);
+		zend_clear_exception();
+		smtp_client_log_note(c, note);
+		smtp_send_result_free(&res);
+		memset(&res, 0, sizeof(res));
+		smtp_connection_close(&c->conn);
+		if (EG(exception)) { /* exit() in the logger: it ends the script */
+			OBJ_RELEASE(first);
+			smtp_client_op_end(c);
+			return;
+		}
+		if (c->logger_exception || smtp_client_open(c, true) != SUCCESS) {
+			zval ex;
+			if (EG(exception)) {
+				zend_object *why = EG(exception);
+				GC_ADDREF(why);
+				zend_clear_exception();
+				zend_exception_set_previous(first, why);
+			}
+			ZVAL_OBJ(&ex, first);
+			zend_throw_exception_object(&ex);
+			smtp_client_op_end(c);
+			return;
+		}
+		OBJ_RELEASE(first);
+		if (o->m) {
+			smtp_message_build_rewind(&o->b);
+		}
+		st = smtp_session_send(c->conn.session, &o->env, o->body_fn, o->body_ctx, &res);
 	}
 	if (st == SMTP_OK) {
 		const smtp_reply *r = smtp_session_last_reply(c->conn.session);

@@ -7,6 +7,7 @@
 /* ---- batches ------------------------------------------------------------------------------------- */
 
 #define BATCH_WINDOW 32   /* CHUNKING: transactions in flight at once */
+#define WINDOW_GROW_EVERY 32 /* after a drop: the window grows by one every so many messages accepted */
 
 /*
  * One connection's batch, in steps (smtp_core.h). Three ways to send, by what the server offers:
@@ -90,6 +91,10 @@ static void batch_lost(smtp_session *s, smtp_batch_item *item, const txn *t, smt
 		batch_not_sent(item);
 		return;
 	}
+	/* a drop with messages in flight: the next connections start with one in flight and grow back, so
+	 * that a server that drops again leaves fewer outcomes unknown (TCP's slow start, more slowly) */
+	s->batch_window = 1;
+	s->batch_acked = 0;
 	smtp_send_result_free(&item->result);
 	item->outcome = SMTP_BATCH_UNKNOWN;
 	item->attempted = 1;
@@ -103,12 +108,87 @@ static void batch_lost(smtp_session *s, smtp_batch_item *item, const txn *t, smt
 	item->transient = 1;
 }
 
+#define DRAIN_MS 200   /* after a failed write: how long a reply the server sent before it went may take */
+
+/*
+ * Settle a transaction in flight from the replies read while draining: its outcome, or false when they
+ * ran out first (it stays in flight, lost).
+ */
+static int drain_one(smtp_batch_run *r, txn *t, smtp_batch_item *item, int bdat, int failed_before)
+{
+	smtp_session *s = r->s;
+	smtp_status st = txn_settle(t, 0);
+	if (st != SMTP_OK && !(st == SMTP_ERR_REPLY && s->got_421)) {
+		return 0;
+	}
+	st = txn_finish(t, st, bdat, 1);
+	if (failed_before && t->mail_code == 503) {
+		batch_not_sent(item); /* refused because the failed one before it was still open */
+	} else {
+		batch_outcome(s, item, st);
+	}
+	smtp_buf_free(&t->first_failure.text);
+	return 1;
+}
+
+/*
+ * A write failed because the server went away (it reset or closed the connection, often right after a
+ * 421 with our pipelined commands unread). Its replies to what it did read arrived before that and wait
+ * in the socket or in our buffer: read them all (a short bound: nothing new can come) and file them, so
+ * that a message the server answered is not reported "not known", and those behind a 421 are known not
+ * sent. What no reply settles stays in flight for run_fail().
+ */
+static void run_drain(smtp_batch_run *r)
+{
+	smtp_session *s = r->s;
+	int command_ms = s->command_ms, data_ms = s->data_ms;
+	int failed = r->failed_in_window;
+	char why[sizeof(s->error)];
+	size_t i;
+
+	memcpy(why, s->error, sizeof(why));
+	s->draining = 1;
+	s->nonblocking = 0;
+	s->reading = 0;
+	s->command_ms = s->data_ms = DRAIN_MS < command_ms ? DRAIN_MS : command_ms;
+	smtp_buf_reset(&s->out);
+	s->inflight = NULL; /* rebuilt: the order replies come in */
+	if (r->prev) {
+		txn_inflight_push(s, r->prev);
+	}
+	for (i = r->head; i != r->tail; i++) {
+		txn_inflight_push(s, &r->window[i % BATCH_WINDOW]);
+	}
+	/* PIPELINING alone: only prev's end of data was sent; cur's body never went, so it is not sent */
+	if (r->prev && drain_one(r, r->prev, r->prev_item, 0, 0)) {
+		r->prev = NULL;
+	}
+	while (!r->prev && r->head != r->tail && !s->got_421) {
+		size_t at = r->head % BATCH_WINDOW;
+		if (!drain_one(r, &r->window[at], r->window_item[at], 1, failed)) {
+			break;
+		}
+		failed |= r->window_item[at]->outcome != SMTP_BATCH_DONE || r->window_item[at]->status != SMTP_OK;
+		r->head++;
+	}
+	if (!s->got_421) {
+		memcpy(s->error, why, sizeof(why)); /* what ended the connection, for those still in flight */
+	}
+	s->command_ms = command_ms;
+	s->data_ms = data_ms;
+	s->draining = 0;
+	s->reading = 0;
+}
+
 /* The connection is gone: what is in flight is lost. */
 static void run_fail(smtp_batch_run *r, smtp_status st)
 {
 	smtp_session *s = r->s;
 	if (r->fatal == SMTP_OK) {
 		r->fatal = st != SMTP_OK ? st : SMTP_ERR_CLOSED;
+	}
+	if (s->write_failed && !s->draining && !s->aborted && smtp_batch_run_waiting(r)) {
+		run_drain(r);
 	}
 	if (r->prev) {
 		batch_lost(s, r->prev_item, r->prev, r->fatal);
@@ -189,16 +269,31 @@ static int pipelinable(const smtp_batch_run *r, const smtp_batch_item *item)
 	return r->pipe && r->bdat && !item->retry && (item->env->rcpt_count == 1 || item->env->partial);
 }
 
+/* A 421 among the replies read but not parsed yet: the server is going away, so nothing more is pushed
+ * (it would only be written into a reset) before those replies are collected. */
+static int input_has_421(const smtp_session *s)
+{
+	size_t i;
+	for (i = s->in_pos; i + 3 <= s->in_len; i++) {
+		if ((i == s->in_pos || s->in[i - 1] == '\n') && memcmp(s->in + i, "421", 3) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int smtp_batch_run_can_push(const smtp_batch_run *r, const smtp_batch_item *item)
 {
-	if (smtp_batch_run_status(r) != SMTP_OK) {
+	if (smtp_batch_run_status(r) != SMTP_OK || (input_has_421(r->s) && smtp_batch_run_waiting(r))) {
 		return 0;
 	}
 	if (r->pipe && !r->bdat) {
 		return r->cur == NULL;
 	}
 	if (pipelinable(r, item)) {
-		return r->tail - r->head < BATCH_WINDOW && !r->failed_in_window;
+		size_t window = r->s->batch_window > 0 && r->s->batch_window < BATCH_WINDOW ? (size_t)r->s->batch_window
+			: BATCH_WINDOW;
+		return r->tail - r->head < window && !r->failed_in_window;
 	}
 	return r->head == r->tail;
 }
@@ -325,8 +420,10 @@ static smtp_status collect_data(smtp_batch_run *r, int nonblocking)
 		if (st == SMTP_AGAIN) {
 			return st;
 		}
-		if (st == SMTP_ERR_STATE && s->aborted && r->prev->last_written) {
-			/* given up before cur's commands could go out; prev's end of data went before that */
+		if ((st == SMTP_ERR_STATE && s->aborted && r->prev->last_written)
+			|| (st != SMTP_OK && st != SMTP_ERR_REPLY && s->write_failed)) {
+			/* given up before cur's commands could go out (prev's end of data went before that), or the
+			 * write of cur's commands failed: run_fail() reads the replies that came before it did */
 			run_fail(r, st);
 			return r->fatal;
 		}
@@ -387,6 +484,10 @@ static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
 		run_fail(r, st); /* given up with its end of data already written: not known */
 		return r->fatal;
 	}
+	if (st != SMTP_OK && st != SMTP_ERR_REPLY && s->write_failed) {
+		run_fail(r, st); /* its replies may be waiting to be read: run_fail() drains them */
+		return r->fatal;
+	}
 	st = txn_finish(t, st, 1, 1);
 	r->head++;
 	if (st != SMTP_OK && !s->usable) {
@@ -401,6 +502,10 @@ static smtp_status collect_window(smtp_batch_run *r, int nonblocking)
 		done->retry = 1;
 	} else {
 		batch_record(s, done, st);
+	}
+	if (st == SMTP_OK && s->batch_window > 0 && ++s->batch_acked >= WINDOW_GROW_EVERY) {
+		s->batch_acked = 0;
+		s->batch_window = s->batch_window + 1 >= BATCH_WINDOW ? 0 : s->batch_window + 1;
 	}
 	if (st != SMTP_OK) {
 		r->failed_in_window = 1;

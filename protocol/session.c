@@ -99,6 +99,22 @@ int smtp_session_aborted(const smtp_session *s)
 	return s->aborted;
 }
 
+void smtp_session_set_batch_window(smtp_session *s, int window)
+{
+	s->batch_window = window > 0 ? window : 0;
+	s->batch_acked = 0;
+}
+
+int smtp_session_batch_window(const smtp_session *s)
+{
+	return s->batch_window;
+}
+
+int smtp_session_not_accepted(const smtp_session *s)
+{
+	return s->not_accepted;
+}
+
 uint64_t smtp_session_bytes_received(const smtp_session *s)
 {
 	return s->bytes_in;

@@ -47,6 +47,11 @@ struct smtp_session {
 	int usable;                 /* no fatal error, no 421, not closed */
 	int aborted;                /* smtp_session_abort(): nothing more is written */
 	int got_421;                /* a 421 ended the connection (batch: nothing after it was accepted) */
+	int batch_window;           /* CHUNKING batch: transactions in flight at most (0: BATCH_WINDOW); see batch.c */
+	int batch_acked;            /* messages accepted since the window last grew */
+	int not_accepted;           /* the last send failed where the server cannot have the message */
+	int write_failed;           /* a write failed (reset, closed): replies may still wait to be read */
+	int draining;               /* reading what the server sent before it went, the session unusable */
 	int greeting_ms;            /* how long the greeting may take (0: command_ms) */
 	char peer[280];             /* "host:port", named in every error */
 	const char *step;           /* what the session was doing: named in every error */

@@ -438,6 +438,22 @@ int smtp_session_aborted(const smtp_session *s);
 /* How many bytes the server has sent on this session. A caller that sees a send fail on a connection it
  * reused, with this unchanged, knows the server closed it before answering anything of that send. */
 uint64_t smtp_session_bytes_received(const smtp_session *s);
+/*
+ * A batch's window over CHUNKING (transactions in flight at once): 0 is the full window; after a
+ * connection was lost with messages in flight it is 1, and grows back by one every few messages accepted
+ * (batch.c). A caller that opens a new connection hands the last session's value to the new one, so that
+ * a server that drops connections gets fewer messages whose outcome a drop leaves unknown.
+ */
+void smtp_session_set_batch_window(smtp_session *s, int window);
+int smtp_session_batch_window(const smtp_session *s);
+
+/*
+ * After smtp_session_send() failed: whether the server is known not to have the message, so that it may
+ * be sent once more on a new connection. True for a 421 before the reply to the end of data (the server
+ * processes nothing more: RFC 5321 3.8) and for a connection lost before the end of data was sent; false
+ * when the end of data went out without a final reply, or the reply to it was 421 (not known).
+ */
+int smtp_session_not_accepted(const smtp_session *s);
 /* Whether the session can still be used (no fatal error, no 421, not closed). */
 int smtp_session_usable(const smtp_session *s);
 const smtp_reply *smtp_session_last_reply(const smtp_session *s);

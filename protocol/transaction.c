@@ -554,6 +554,7 @@ smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_bo
 	int bdat = s->caps.chunking && s->want_chunking;
 
 	smtp_buf_init(&line);
+	s->not_accepted = 0;
 	st = txn_prepare(s, env, result, &line);
 	if (st != SMTP_OK) {
 		smtp_buf_free(&line);
@@ -592,6 +593,9 @@ smtp_status smtp_session_send(smtp_session *s, const smtp_envelope *env, smtp_bo
 
 finish:
 	smtp_buf_free(&line);
+	/* a 421 before the reply to the end of data, or the connection lost before the end of data went */
+	s->not_accepted = st != SMTP_OK && !s->usable && !s->aborted && !t.too_large
+		&& ((s->got_421 && t.final_code != 421) || (!t.last_sent && (st == SMTP_ERR_CLOSED || st == SMTP_ERR_IO)));
 	st = txn_finish(&t, st, bdat, 0);
 	inflight_remove(s, &t);
 	smtp_buf_free(&t.first_failure.text);

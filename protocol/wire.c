@@ -188,6 +188,8 @@ smtp_status session_flush(smtp_session *s)
 	rc = s->t.write(s->t.ctx, s->out.data, s->out.len, s->command_ms);
 	out_discard(s);
 	if (rc != 0) {
+		/* the server went away (not silent): its replies to what it did read may still be here */
+		s->write_failed = rc != SMTP_IO_TIMEOUT;
 		return io_fail(s, rc, "writing");
 	}
 	s->last_progress = s->t.now_ms(s->t.ctx);
@@ -209,7 +211,7 @@ smtp_status session_read_reply(smtp_session *s, int timeout_ms)
 	smtp_reply_parser *p = &s->parser;
 	smtp_status st;
 
-	if (!s->usable) {
+	if (!s->usable && !s->draining) {
 		s->reading = 0;
 		return session_fail(s, SMTP_ERR_STATE, 1, "the connection is no longer usable", NULL);
 	}

@@ -1,5 +1,5 @@
 --TEST--
-Fault matrix, MAIL FROM: 421 / 4xx / 5xx / close / silence -> right exception, code, isTransient(); nothing sent; the object sends the next message
+Fault matrix, MAIL FROM: 421 / 4xx / 5xx / close / silence -> right exception, code, isTransient(); nothing sent; the object sends the next message; a 421 or a close there (before the end of data): the message sent once more on a new connection, once
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');

@@ -1,5 +1,5 @@
 --TEST--
-Security 20: 421 or a closed connection at each step (greeting, EHLO, STARTTLS, AUTH, MAIL, each RCPT, DATA, body, final dot, RSET, NOOP, idle) -> transient exception, nothing reported as sent, the next send reconnects
+Security 20: 421 or a closed connection at each step (greeting, EHLO, STARTTLS, AUTH, MAIL, each RCPT, DATA, body, final dot, RSET, NOOP, idle) -> transient exception, nothing reported as sent, the next send reconnects; at MAIL, RCPT and DATA (before the end of data) the message is sent once more on a new connection instead
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
