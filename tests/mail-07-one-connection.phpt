@@ -47,7 +47,7 @@ echo $r['stdout'], preg_replace('/ in Command line code on line \d+/', '', $r['s
 $t = fake_wait($srv);
 echo implode("\n", commands($t)), "\n";
 
-echo "-- failures: 550 at RCPT, 421 at MAIL, a drop at DATA; each next call succeeds\n";
+echo "-- failures: 550 at RCPT (false); 421 at MAIL, a drop at DATA (before the end of data: sent once more on a new connection); each next call succeeds\n";
 $srv = fake_start(['conns' => [
     [['auto' => ['reply' => ['RCPT' => ['bad@' => "550 5.1.1 no such user\r\n"], 'MAIL' => ['#3' => "421 4.3.2 going down\r\n"]]]]],
     [['auto' => ['reply' => ['DATA' => ['#2' => 'close']]]]],
@@ -95,23 +95,19 @@ bool(true)
 connection 1: EHLO client.example MAIL RCPT DATA MAIL RCPT DATA QUIT
 connection 2: EHLO other.example MAIL RCPT DATA QUIT
 connection 3: EHLO other.example MAIL RCPT DATA MAIL RCPT DATA QUIT
--- failures: 550 at RCPT, 421 at MAIL, a drop at DATA; each next call succeeds
+-- failures: 550 at RCPT (false); 421 at MAIL, a drop at DATA (before the end of data: sent once more on a new connection); each next call succeeds
 bad@example.com: 
 Warning: mail(): 1 of 1 recipients rejected; bad@example.com: 550 5.1.1 no such user (127.0.0.1:%d, at RCPT TO) in Command line code on line 2
 false
 good1@example.com: true
-lost421@example.com: 
-Warning: mail(): the server is closing the connection: 421 4.3.2 going down (127.0.0.1:%d, at MAIL FROM) in Command line code on line 2
-false
+lost421@example.com: true
 good2@example.com: true
-lostdrop@example.com: 
-Warning: mail(): the server closed the connection: waiting for the reply (127.0.0.1:%d, at DATA) in Command line code on line 2
-false
+lostdrop@example.com: true
 good3@example.com: true
 connection 1: EHLO client.example MAIL RCPT DATA RSET MAIL RCPT DATA MAIL RCPT DATA
 connection 2: EHLO client.example MAIL RCPT DATA MAIL RCPT DATA
-connection 3: EHLO client.example MAIL RCPT DATA QUIT
-accepted: good1@example.com, good2@example.com, good3@example.com
+connection 3: EHLO client.example MAIL RCPT DATA MAIL RCPT DATA MAIL RCPT DATA QUIT
+accepted: good1@example.com, lost421@example.com, good2@example.com, lostdrop@example.com, good3@example.com
 -- smtp_mail_quit(): QUIT at once (in this process, the server sees the end before the script ends)
 bool(true)
 bool(true)
