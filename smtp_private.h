@@ -45,6 +45,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	char *from;
 	bool override_mail;
 	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+	uint32_t round_robin_next; /* round_robin: the host the next connection starts with (smtp_hosts.c) */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)
