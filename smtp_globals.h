@@ -31,6 +31,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	bool override_mail;
 	bool persistent;         /* smtp.persistent: smtp_mail()'s connection kept across requests */
 	zend_string *default_helo; /* the machine's name, looked up once per request (see smtp_default_helo) */
+	uint32_t round_robin_next; /* round_robin: the host the next connection starts with (smtp_hosts.c) */
 	/* smtp_mail()'s connection, kept between its calls of a request (smtp_mail.c): the Smtp object that
 	 * holds it, or NULL, and a digest of the settings it was made with */
 	zend_object *mail_client;

@@ -12,6 +12,7 @@
 
 #include "smtp_hosts.h"
 #include "smtp_client.h"
+#include "smtp_globals.h"
 
 /* A host for "tcp://host:port": a name, an IPv4 address, or an IPv6 address with or without brackets. */
 static bool host_ok(zend_string *h)
@@ -165,12 +166,11 @@ void smtp_hosts_from_csv(smtp_client_obj *c, const char *csv)
 	hosts_start(c);
 }
 
-/* Round robin over the host list, for the whole process (each worker spreads its own connections). */
-ZEND_TLS uint32_t round_robin_next;
-
+/* Round robin over the host list, kept across the requests of a worker (each process, or each thread of
+ * a thread-safe build, spreads its own connections): a module global, so per thread under ZTS. */
 uint32_t smtp_hosts_first(smtp_client_obj *c)
 {
-	return c->round_robin ? round_robin_next++ % zend_hash_num_elements(c->hosts) : 0;
+	return c->round_robin ? SMTP_G(round_robin_next)++ % zend_hash_num_elements(c->hosts) : 0;
 }
 
 void smtp_hosts_select(smtp_client_obj *c, uint32_t i)

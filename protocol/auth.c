@@ -138,64 +138,72 @@ static smtp_status scram_respond(smtp_auth_state *a, int step, const unsigned ch
 
 /* ---- the table ------------------------------------------------------------------------------------ */
 
-typedef struct mechanism_row {
-	smtp_auth_mechanism info;
-	smtp_status (*initial)(smtp_auth_state *a, smtp_buf *out);   /* NULL: no initial response */
-	smtp_status (*respond)(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len, smtp_buf *out);
-} mechanism_row;
-
 /*
  * Automatic choice (SMTP_AUTH_AUTO): SCRAM first, since the password never crosses the wire and the
  * server proves it knows it; then PLAIN, LOGIN, CRAM-MD5 over TLS, but CRAM-MD5 first in cleartext, as it
  * does not reveal the password. The OAuth mechanisms take a token, not a password: only when asked.
+ *
+ * The public part (what smtp_auth_mechanisms() hands out) and the exchange functions are two constant
+ * tables in the same order, so nothing here is written after load: threads share them safely.
  */
-static const mechanism_row mechanisms[] = {
-	/*  id                      name            tls clear initial_has_secret bearer scram */
-	{{SMTP_AUTH_SCRAM_SHA256, "SCRAM-SHA-256", 1, 1, 0, 0, 1}, smtp_scram_first, scram_respond},
-	{{SMTP_AUTH_SCRAM_SHA1,   "SCRAM-SHA-1",   2, 2, 0, 0, 1}, smtp_scram_first, scram_respond},
-	{{SMTP_AUTH_PLAIN,        "PLAIN",         3, 4, 1, 0, 0}, plain_initial, plain_respond},
-	{{SMTP_AUTH_LOGIN,        "LOGIN",         4, 5, 0, 0, 0}, NULL, login_respond},
-	{{SMTP_AUTH_CRAM_MD5,     "CRAM-MD5",      5, 3, 0, 0, 0}, NULL, cram_md5_respond},
-	{{SMTP_AUTH_XOAUTH2,      "XOAUTH2",       0, 0, 1, 1, 0}, xoauth2_initial, xoauth2_respond},
-	{{SMTP_AUTH_OAUTHBEARER,  "OAUTHBEARER",   0, 0, 1, 1, 0}, oauthbearer_initial, oauthbearer_respond},
+static const smtp_auth_mechanism mechanisms[] = {
+	/* id                      name            tls clear initial_has_secret bearer scram */
+	{SMTP_AUTH_SCRAM_SHA256, "SCRAM-SHA-256", 1, 1, 0, 0, 1},
+	{SMTP_AUTH_SCRAM_SHA1,   "SCRAM-SHA-1",   2, 2, 0, 0, 1},
+	{SMTP_AUTH_PLAIN,        "PLAIN",         3, 4, 1, 0, 0},
+	{SMTP_AUTH_LOGIN,        "LOGIN",         4, 5, 0, 0, 0},
+	{SMTP_AUTH_CRAM_MD5,     "CRAM-MD5",      5, 3, 0, 0, 0},
+	{SMTP_AUTH_XOAUTH2,      "XOAUTH2",       0, 0, 1, 1, 0},
+	{SMTP_AUTH_OAUTHBEARER,  "OAUTHBEARER",   0, 0, 1, 1, 0},
 };
 #define MECHANISM_COUNT (sizeof(mechanisms) / sizeof(mechanisms[0]))
 
-static const mechanism_row *row_of(smtp_auth_mech mech)
+typedef struct mechanism_calls {
+	smtp_status (*initial)(smtp_auth_state *a, smtp_buf *out);   /* NULL: no initial response */
+	smtp_status (*respond)(smtp_auth_state *a, int step, const unsigned char *challenge, size_t len, smtp_buf *out);
+} mechanism_calls;
+
+static const mechanism_calls calls[] = { /* the rows of mechanisms[], in the same order */
+	{smtp_scram_first, scram_respond},
+	{smtp_scram_first, scram_respond},
+	{plain_initial, plain_respond},
+	{NULL, login_respond},
+	{NULL, cram_md5_respond},
+	{xoauth2_initial, xoauth2_respond},
+	{oauthbearer_initial, oauthbearer_respond},
+};
+/* one row of calls per mechanism (a negative array size stops the build otherwise) */
+typedef char smtp_auth_tables_match[sizeof(calls) / sizeof(calls[0]) == MECHANISM_COUNT ? 1 : -1];
+
+/* the row of mech in both tables, or MECHANISM_COUNT */
+static size_t row_of(smtp_auth_mech mech)
 {
 	size_t i;
 	for (i = 0; i < MECHANISM_COUNT; i++) {
-		if (mechanisms[i].info.mech == mech) {
-			return &mechanisms[i];
+		if (mechanisms[i].mech == mech) {
+			break;
 		}
 	}
-	return NULL;
+	return i;
 }
 
 const smtp_auth_mechanism *smtp_auth_mechanisms(size_t *count)
 {
-	static smtp_auth_mechanism list[MECHANISM_COUNT];
-	size_t i;
-	if (!list[0].name) { /* the public part of each row, in table order */
-		for (i = 0; i < MECHANISM_COUNT; i++) {
-			list[i] = mechanisms[i].info;
-		}
-	}
 	*count = MECHANISM_COUNT;
-	return list;
+	return mechanisms;
 }
 
 const smtp_auth_mechanism *smtp_auth_mechanism_of(smtp_auth_mech mech)
 {
-	const mechanism_row *r = row_of(mech);
-	return r ? &r->info : NULL;
+	size_t r = row_of(mech);
+	return r < MECHANISM_COUNT ? &mechanisms[r] : NULL;
 }
 
 const smtp_auth_mechanism *smtp_auth_mechanism_find(const char *name, size_t len)
 {
 	size_t i, k;
 	for (i = 0; i < MECHANISM_COUNT; i++) {
-		const char *n = mechanisms[i].info.name;
+		const char *n = mechanisms[i].name;
 		if (strlen(n) != len) {
 			continue;
 		}
@@ -209,7 +217,7 @@ const smtp_auth_mechanism *smtp_auth_mechanism_find(const char *name, size_t len
 			}
 		}
 		if (k == len) {
-			return &mechanisms[i].info;
+			return &mechanisms[i];
 		}
 	}
 	return NULL;
@@ -217,22 +225,22 @@ const smtp_auth_mechanism *smtp_auth_mechanism_find(const char *name, size_t len
 
 const char *smtp_auth_mech_name(smtp_auth_mech mech)
 {
-	const mechanism_row *r = row_of(mech);
-	return r ? r->info.name : "";
+	size_t r = row_of(mech);
+	return r < MECHANISM_COUNT ? mechanisms[r].name : "";
 }
 
 /* ---- the exchange ----------------------------------------------------------------------------------- */
 
 smtp_status smtp_auth_initial(smtp_auth_state *a, smtp_buf *out, int *has_initial)
 {
-	const mechanism_row *r = row_of(a->mech);
+	size_t r = row_of(a->mech);
 	*has_initial = 0;
-	if (!r || !r->initial) {
+	if (r == MECHANISM_COUNT || !calls[r].initial) {
 		return SMTP_OK;
 	}
 	*has_initial = 1;
 	a->step = 1;
-	return r->initial(a, out);
+	return calls[r].initial(a, out);
 }
 
 size_t smtp_auth_longest_known_response(const smtp_auth_state *a)
@@ -271,8 +279,8 @@ size_t smtp_auth_longest_known_response(const smtp_auth_state *a)
 
 int smtp_auth_complete(const smtp_auth_state *a)
 {
-	const mechanism_row *r = row_of(a->mech);
-	return !r || !r->info.scram || a->server_verified;
+	size_t r = row_of(a->mech);
+	return r == MECHANISM_COUNT || !mechanisms[r].scram || a->server_verified;
 }
 
 void smtp_auth_state_clear(smtp_auth_state *a)
@@ -284,7 +292,7 @@ void smtp_auth_state_clear(smtp_auth_state *a)
 
 smtp_status smtp_auth_respond(smtp_auth_state *a, const unsigned char *challenge, size_t len, smtp_buf *out)
 {
-	const mechanism_row *r = row_of(a->mech);
+	size_t r = row_of(a->mech);
 	int step = a->step++;
-	return r ? r->respond(a, step, challenge, len, out) : SMTP_ERR_AUTH;
+	return r < MECHANISM_COUNT ? calls[r].respond(a, step, challenge, len, out) : SMTP_ERR_AUTH;
 }

@@ -224,7 +224,7 @@ typedef enum smtp_auth_mech {
 /*
  * What the core knows of each AUTH mechanism, as data: the binding reads it for the names users write,
  * its messages and phpinfo(); the session for choosing a mechanism, checking the credentials and what to
- * blank out of the transcript. Adding a mechanism: its id above, one row in auth.c, and its steps there.
+ * blank out of the transcript. Adding a mechanism: its id above, a row in each of auth.c's two tables, and its steps there.
  */
 typedef struct smtp_auth_mechanism {
 	smtp_auth_mech mech;

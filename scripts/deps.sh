@@ -12,6 +12,7 @@ packages=(
 	python3 python3-aiosmtpd openssl                              # a second real server, the MIME checker
 	clang valgrind                                                # fuzzing, sanitizers, memory checks
 	gcc-mingw-w64-x86-64 wine64                                   # the Windows build of the core
+	gcc-mingw-w64-i686                                            # the binding compiled for 32-bit Windows too
 	libphp-phpmailer php-symfony-mailer                           # the benchmark's competitors; the Symfony bridge
 	phpunit php-symfony-dependency-injection php-symfony-config   # the Symfony bridge's tests (TransportFactoryTestCase,
 	php-symfony-yaml php-symfony-http-kernel                      # its services files and bundle in a container)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the build on every supported PHP (8.2 here, 8.4 to 8.6 in Debian chroots), the
 # core's C unit tests, the PHPT suite (fake servers and a real Postfix) on each PHP, the suite again
-# under valgrind, short runs of the fuzz targets, the Windows build of the core under wine, and the
-# packaging checks. --quick stops after the PHPT run on the host's PHP. Ends with one line
-# "N passed, N failed".
+# under valgrind, short runs of the fuzz targets, the Windows build of the core under wine, the binding
+# compiled for Windows (four builds, not run), and the packaging checks. --quick stops after the PHPT run
+# on the host's PHP. Ends with one line "N passed, N failed".
 #
 # With CI=true (as CI runs it) a real server that cannot start, or a PHP version that cannot be
 # installed, is a failure, never a skip.
@@ -116,6 +116,7 @@ if [ "$full" -eq 1 ]; then
 		run_counted "PHPT suite under valgrind" bash scripts/phpt.sh -m -d pcre.jit=0
 	run_counted "fuzz targets" bash protocol/tests/run-fuzz.sh 15
 	run_counted "core on Windows (mingw-w64 + wine)" bash protocol/tests/run-mingw.sh
+	run_counted "binding compiled for Windows (x64/x86, ZTS/NTS, mingw-w64)" bash scripts/check-windows-build.sh
 	run_counted "packaging (package.xml, pecl package + install, PIE)" bash scripts/check-package.sh
 	run_counted "GitHub workflows (actionlint)" bash scripts/check-workflows.sh
 fi

@@ -3,6 +3,7 @@ Real server: aiosmtpd receives a UTF-8 message with alternatives and attachments
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
+if (PHP_OS_FAMILY === 'Windows') die('skip needs python3 with aiosmtpd (tests/real/, Unix only)');
 require __DIR__ . '/fake/helpers.inc';
 if (fake_python(['aiosmtpd']) === null && getenv('CI') !== 'true') die('skip python3 with aiosmtpd not available');
 ?>

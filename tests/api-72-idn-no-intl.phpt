@@ -4,6 +4,10 @@ IDN without ext/intl (a child PHP run with -n): a non-ASCII domain and no SMTPUT
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
 if (!function_exists('proc_open')) die('skip proc_open not available');
+if (PHP_OS_FAMILY === 'Windows' && !is_file(ini_get('extension_dir') . '/php_smtp.dll')
+    && !is_file(__DIR__ . '/../modules/php_smtp.dll')) {
+    die('skip php_smtp.dll is neither in extension_dir nor in modules/ (the child PHP loads it by path)');
+}
 if (trim((string)shell_exec(escapeshellarg(PHP_BINARY) . ' -n -r "echo (int)function_exists(\'idn_to_ascii\');"')) !== '0') {
     die('skip intl is built into this PHP (php -n has it)');
 }
@@ -20,7 +24,8 @@ function loaded_smtp_so(): ?string
             return $m[1];
         }
     }
-    foreach ([__DIR__ . '/../modules/smtp.so', ini_get('extension_dir') . '/smtp.so'] as $p) {
+    $name = PHP_OS_FAMILY === 'Windows' ? 'php_smtp.dll' : 'smtp.so';
+    foreach ([__DIR__ . '/../modules/' . $name, ini_get('extension_dir') . '/' . $name] as $p) {
         if (is_file($p)) {
             return realpath($p);
         }
@@ -30,7 +35,7 @@ function loaded_smtp_so(): ?string
 
 $so = loaded_smtp_so();
 if ($so === null) {
-    die("cannot find smtp.so\n");
+    die("cannot find the smtp module file\n");
 }
 
 $child = <<<'PHP'

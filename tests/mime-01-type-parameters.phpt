@@ -3,8 +3,8 @@ MIME types with parameters: attach()/attachData()/embed() take "type/subtype; na
 --SKIPIF--
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
-exec('python3 -c "import email.policy" 2>&1', $o, $rc);
-if ($rc !== 0) die('skip python3 not available');
+require __DIR__ . '/fake/helpers.inc';
+if (fake_python() === null) die('skip python3 not available');
 ?>
 --FILE--
 <?php
@@ -25,9 +25,8 @@ foreach (preg_split('/\r\n/', $raw) as $l) {
 }
 $file = tempnam(sys_get_temp_dir(), 'smtp-mime01');
 file_put_contents($file, $raw);
-exec('python3 ' . escapeshellarg(__DIR__ . '/real/parse_message.py') . ' ' . escapeshellarg($file), $out, $rc);
+$p = real_parse(fake_python(), $file);
 unlink($file);
-$p = json_decode(implode("\n", $out), true);
 echo 'defects: ', json_encode($p['defects']), "\n";
 foreach ($p['parts'] as $part) {
     echo $part['content_type'], ' ', json_encode($part['params'], JSON_UNESCAPED_UNICODE), "\n";

@@ -5,7 +5,7 @@ persistent: the connection (with its STARTTLS) is kept across real requests of o
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
 if (!extension_loaded('openssl')) die('skip openssl not loaded');
 if (!is_file(dirname(__DIR__) . '/modules/' . (PHP_OS_FAMILY === 'Windows' ? 'php_smtp.dll' : 'smtp.so'))) {
-    exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg('echo extension_loaded("smtp") ? 1 : 0;'), $out);
+    exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg("echo extension_loaded('smtp') ? 1 : 0;"), $out);
     if (($out[0] ?? '0') !== '1') die('skip the extension is neither built in modules/ nor loaded by php.ini');
 }
 ?>
@@ -40,7 +40,7 @@ fclose($probe);
 
 // the web server: this PHP, with this build of the extension unless its php.ini loads one
 $cmd = [PHP_BINARY];
-exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg('echo extension_loaded("smtp") ? 1 : 0;'), $out);
+exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg("echo extension_loaded('smtp') ? 1 : 0;"), $out);
 if (($out[0] ?? '0') !== '1') {
     $cmd[] = '-d';
     $cmd[] = 'extension=' . dirname(__DIR__) . DIRECTORY_SEPARATOR . 'modules' . DIRECTORY_SEPARATOR

@@ -4,7 +4,7 @@ Soak (bounded): 1,500 messages with send() and 1,500 with sendBatch() through a 
 <?php
 if (!extension_loaded('smtp')) die('skip smtp not loaded');
 if (!is_file(dirname(__DIR__) . '/modules/' . (PHP_OS_FAMILY === 'Windows' ? 'php_smtp.dll' : 'smtp.so'))) {
-    exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg('echo extension_loaded("smtp") ? 1 : 0;'), $out);
+    exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg("echo extension_loaded('smtp') ? 1 : 0;"), $out);
     if (($out[0] ?? '0') !== '1') die('skip the extension is neither built in modules/ nor loaded by php.ini');
 }
 ?>
@@ -12,7 +12,7 @@ if (!is_file(dirname(__DIR__) . '/modules/' . (PHP_OS_FAMILY === 'Windows' ? 'ph
 <?php
 // the child: this PHP, with this build of the extension unless its php.ini loads one
 $php = escapeshellarg(PHP_BINARY);
-exec($php . ' -r ' . escapeshellarg('echo extension_loaded("smtp") ? 1 : 0;'), $loaded);
+exec($php . ' -r ' . escapeshellarg("echo extension_loaded('smtp') ? 1 : 0;"), $loaded);
 if (($loaded[0] ?? '0') !== '1') {
     $php .= ' -d extension=' . escapeshellarg(dirname(__DIR__) . DIRECTORY_SEPARATOR . 'modules' . DIRECTORY_SEPARATOR
         . (PHP_OS_FAMILY === 'Windows' ? 'php_smtp.dll' : 'smtp.so'));

@@ -35,7 +35,7 @@ $name = stream_socket_get_name($probe, false);
 $port = (int)substr($name, strrpos($name, ':') + 1);
 fclose($probe);
 $cmd = [PHP_BINARY];
-exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg('echo extension_loaded("smtp") ? 1 : 0;'), $out);
+exec(escapeshellarg(PHP_BINARY) . ' -r ' . escapeshellarg("echo extension_loaded('smtp') ? 1 : 0;"), $out);
 if (($out[0] ?? '0') !== '1') {
     $cmd[] = '-d';
     $cmd[] = 'extension=' . dirname(__DIR__) . DIRECTORY_SEPARATOR . 'modules' . DIRECTORY_SEPARATOR

@@ -1,0 +1,13 @@
+/*
+ * Stand-in for win32/readdir.h of a Windows build of PHP, written for scripts/check-windows-build.sh: it
+ * declares only what PHP's public headers (as Debian ships them) and the binding use from that file
+ * when PHP_WIN32 is defined. It is not a copy of php-src's header; the real Windows build of the
+ * extension compiles against php-src's own headers.
+ */
+#ifndef SMTP_CHECK_WIN32_READDIR_H
+#define SMTP_CHECK_WIN32_READDIR_H
+
+/* an opaque directory handle: zend_virtual_cwd.h returns DIR * from virtual_opendir() */
+typedef struct smtp_check_dir DIR;
+
+#endif
