@@ -53,6 +53,28 @@ function missing(array $a, array $b, string $what): array
     return array_values($out);
 }
 
+/** The first group of $pattern in $text; a document without it is an error of the check itself. */
+function section(string $text, string $pattern, string $what): string
+{
+    if (!preg_match($pattern, $text, $m)) {
+        fwrite(STDERR, "check-docs: $what not found\n");
+        exit(1);
+    }
+    return $m[1];
+}
+
+/** The backquoted names in the first cell of each table row that starts with names matching $name. */
+function first_cell_names(string $text, string $name): array
+{
+    preg_match_all("/^\\| ((?:`$name`(?:, )?)+) \\|/m", $text, $m);
+    $names = [];
+    foreach ($m[1] as $cell) {
+        preg_match_all("/`($name)`/", $cell, $found);
+        array_push($names, ...$found[1]);
+    }
+    return $names;
+}
+
 /* ---- 1. DESIGN.md's file names -------------------------------------------------------------------- */
 
 $design = read('DESIGN.md');
@@ -76,32 +98,19 @@ check(sprintf('the %d file names DESIGN.md cites exist', count($cited)), $absent
 
 /* ---- 2. the options ------------------------------------------------------------------------------- */
 
-$options_c = read('smtp_options.c');
-if (!preg_match('/options_table\[\]\s*=\s*\{(.*?)\n\};/s', $options_c, $t)) {
-    fwrite(STDERR, "check-docs: no options_table in smtp_options.c\n");
-    exit(1);
-}
-preg_match_all('/^\s*\{"([a-z_]+)",/m', $t[1], $m);
+$table_rows = section(read('smtp_options.c'), '/options_table\[\]\s*=\s*\{(.*?)\n\};/s', 'options_table in smtp_options.c');
+preg_match_all('/^\s*\{"([a-z_]+)",/m', $table_rows, $m);
 $table = $m[1];
 
 $readme = read('README.md');
-if (!preg_match('/\n\| option \| default \| meaning \|\n\|[-|]+\|\n((?:\|.*\n)+)/', $readme, $t)) {
-    fwrite(STDERR, "check-docs: README has no Options table\n");
-    exit(1);
-}
-preg_match_all('/^\| ((?:`[a-z_]+`(?:, )?)+) \|/m', $t[1], $m);
-$readme_options = [];
-foreach ($m[1] as $cell) {
-    preg_match_all('/`([a-z_]+)`/', $cell, $names);
-    array_push($readme_options, ...$names[1]);
-}
+$readme_options = first_cell_names(
+    section($readme, '/\n\| option \| default \| meaning \|\n\|[-|]+\|\n((?:\|.*\n)+)/', 'README\'s Options table'),
+    '[a-z_]+',
+);
 
-$stub = read('stubs/smtp.php');
-if (!preg_match('/@param array\{\s*\n((?:\s*\*\s+[a-z_]+\?:.*\n)+)\s*\*\s*\} \$options/', $stub, $t)) {
-    fwrite(STDERR, "check-docs: stubs/smtp.php has no array shape for the constructor's options\n");
-    exit(1);
-}
-preg_match_all('/\*\s+([a-z_]+)\?:/', $t[1], $m);
+$shape = section(read('stubs/smtp.php'), '/@param array\{\s*\n((?:\s*\*\s+[a-z_]+\?:.*\n)+)\s*\*\s*\} \$options/',
+    'the array shape of the constructor\'s options in stubs/smtp.php');
+preg_match_all('/\*\s+([a-z_]+)\?:/', $shape, $m);
 $stub_options = $m[1];
 
 check(sprintf('the %d options of smtp_options.c are the options of README\'s table and of stubs/smtp.php', count($table)),
@@ -117,12 +126,7 @@ check(sprintf('the %d options of smtp_options.c are the options of README\'s tab
 $ini_sources = read('smtp_ini.c') . read('smtp_dkim_config.c');
 preg_match_all('/(?:STD_)?PHP_INI_(?:ENTRY|BOOLEAN)(?:_EX)?\("(smtp\.[a-z_]+)"/', $ini_sources, $m);
 $ini = array_unique($m[1]);
-preg_match_all('/^\| ((?:`smtp\.[a-z_]+`(?:, )?)+) \|/m', $readme, $m);
-$readme_ini = [];
-foreach ($m[1] as $cell) {
-    preg_match_all('/`(smtp\.[a-z_]+)`/', $cell, $names);
-    array_push($readme_ini, ...$names[1]);
-}
+$readme_ini = first_cell_names($readme, 'smtp\\.[a-z_]+');
 check(sprintf('the %d smtp.* settings are the ones README\'s tables describe', count($ini)),
     array_merge(
         missing($ini, $readme_ini, '(an INI entry) is not in README\'s INI tables'),
